@@ -1,0 +1,286 @@
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.utils.text import Truncator
+
+from explainer import citations
+from explainer.models import (
+    Citation,
+    Demand,
+    Event,
+    Offer,
+    OfferTerm,
+    Party,
+    Source,
+    StickingPoint,
+)
+
+
+class EditorAdmin(admin.ModelAdmin):
+    """What every content model's admin shares."""
+
+    save_on_top = True
+    list_per_page = 50
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and hasattr(obj, "updated_at"):
+            fields.append("updated_at")
+        return fields
+
+
+class MatchesSourceFilter(admin.SimpleListFilter):
+    title = "matches its source"
+    parameter_name = "matches"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("no", "No — needs fixing")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(position__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(position__isnull=True)
+        return queryset
+
+
+class CitationForm(forms.ModelForm):
+    """Refuses a new or edited passage that its source does not contain.
+
+    Unchanged citations are left alone, so an editor can correct a source's text; the
+    source's admin then flags the citations that stopped matching.
+    """
+
+    def clean(self):
+        cleaned_data = super().clean()
+        source = cleaned_data.get("source") or getattr(self.instance, "source", None)
+        passage = cleaned_data.get("passage")
+        edited = self.instance.pk is None or {"source", "passage"} & set(self.changed_data)
+        checkable = source is not None and passage and edited
+        if checkable and citations.locate(passage, source.text) is None:
+            self.add_error(
+                "passage",
+                f"This passage does not occur in “{source}”. Copy it exactly from the "
+                "source's text; quotes, dashes and line breaks may differ, words may not.",
+            )
+        return cleaned_data
+
+
+class CitationInline(admin.TabularInline):
+    model = Citation
+    form = CitationForm
+    fields = ["key", "passage", "speaker", "matches"]
+    readonly_fields = ["matches"]
+    autocomplete_fields = ["speaker"]
+    extra = 0
+    show_change_link = True
+
+    @admin.display(boolean=True, description="matches")
+    def matches(self, obj):
+        return obj.is_verified
+
+
+@admin.register(Source)
+class SourceAdmin(EditorAdmin):
+    list_display = ["title", "publisher", "published_on", "citation_count", "broken_count"]
+    list_filter = ["publisher", "published_on"]
+    search_fields = ["title", "publisher", "author", "text"]
+    prepopulated_fields = {"slug": ["title"]}
+    date_hierarchy = "published_on"
+    inlines = [CitationInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                citation_count=Count("citations"),
+                broken_count=Count("citations", filter=Q(citations__position__isnull=True)),
+            )
+        )
+
+    @admin.display(description="citations", ordering="citation_count")
+    def citation_count(self, obj):
+        return obj.citation_count
+
+    @admin.display(description="not matching", ordering="broken_count")
+    def broken_count(self, obj):
+        return obj.broken_count or "—"
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        broken = citations.recheck(source=form.instance)
+        if broken:
+            keys = ", ".join(citation.key for citation in broken)
+            self.message_user(
+                request,
+                f"{len(broken)} citation(s) no longer match this source's text: {keys}. "
+                "They are hidden from readers until their passages are fixed.",
+                messages.WARNING,
+            )
+
+
+@admin.register(Citation)
+class CitationAdmin(EditorAdmin):
+    form = CitationForm
+    list_display = ["key", "excerpt", "speaker", "source", "matches"]
+    list_filter = [MatchesSourceFilter, "source", "speaker"]
+    list_select_related = ["source", "speaker"]
+    search_fields = ["key", "passage", "speaker__name"]
+    autocomplete_fields = ["source", "speaker"]
+    readonly_fields = ["position"]
+    fields = ["source", "key", "passage", "speaker", "position"]
+
+    @admin.display(description="passage")
+    def excerpt(self, obj):
+        return Truncator(obj.passage).chars(90)
+
+    @admin.display(boolean=True, description="matches source", ordering="position")
+    def matches(self, obj):
+        return obj.is_verified
+
+
+@admin.register(Party)
+class PartyAdmin(EditorAdmin):
+    list_display = ["name", "short_name", "kind", "parent", "updated_at"]
+    list_filter = ["kind", ("parent", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["parent"]
+    search_fields = ["name", "short_name", "role"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["parent"]
+    fields = ["name", "slug", "short_name", "kind", "role", "parent", "description"]
+
+
+class DemandInline(admin.StackedInline):
+    model = Demand
+    fields = ["party", "summary", "citations", "order"]
+    autocomplete_fields = ["party", "citations"]
+    extra = 0
+
+
+@admin.register(StickingPoint)
+class StickingPointAdmin(EditorAdmin):
+    list_display = ["title", "question", "standing", "publication", "order", "updated_at"]
+    list_editable = ["order"]
+    list_filter = ["publication", "standing"]
+    search_fields = ["title", "question", "short_answer", "explanation"]
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [DemandInline]
+    actions = ["publish", "unpublish"]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "question", "short_answer"]}),
+        ("Explanation", {"fields": ["explanation"]}),
+        ("Status", {"fields": ["standing", "publication", "order"]}),
+    ]
+
+    @admin.action(description="Publish the selected sticking points")
+    def publish(self, request, queryset):
+        publishable, refused = [], []
+        for point in queryset:
+            point.publication = StickingPoint.Publication.PUBLISHED
+            try:
+                point.full_clean()
+            except ValidationError:
+                refused.append(point.title)
+            else:
+                publishable.append(point.pk)
+        # update() keeps each explanation_html as rendered when it was last saved.
+        count = StickingPoint.objects.filter(pk__in=publishable).update(
+            publication=StickingPoint.Publication.PUBLISHED
+        )
+        self.message_user(request, f"Published {count} sticking point(s).", messages.SUCCESS)
+        if refused:
+            self.message_user(
+                request,
+                "Not published, because their explanations have citation problems: "
+                + ", ".join(refused)
+                + ". Open each one to see what to fix.",
+                messages.ERROR,
+            )
+
+    @admin.action(description="Return the selected sticking points to draft")
+    def unpublish(self, request, queryset):
+        count = queryset.update(publication=StickingPoint.Publication.DRAFT)
+        self.message_user(request, f"{count} sticking point(s) are drafts again.")
+
+
+@admin.register(Demand)
+class DemandAdmin(EditorAdmin):
+    list_display = ["sticking_point", "party", "excerpt", "updated_at"]
+    list_filter = ["sticking_point", "party"]
+    list_select_related = ["sticking_point", "party"]
+    search_fields = ["summary", "party__name", "sticking_point__title"]
+    autocomplete_fields = ["sticking_point", "party", "citations"]
+
+    @admin.display(description="summary")
+    def excerpt(self, obj):
+        return Truncator(obj.summary).chars(90)
+
+
+class OfferTermInline(admin.StackedInline):
+    model = OfferTerm
+    fields = ["sticking_point", "summary", "citations"]
+    autocomplete_fields = ["sticking_point", "citations"]
+    extra = 0
+
+
+@admin.register(Offer)
+class OfferAdmin(EditorAdmin):
+    list_display = ["title", "party", "recipient", "date_display", "reception", "term_count"]
+    list_filter = ["reception", "party", "date_precision"]
+    list_select_related = ["party", "recipient"]
+    search_fields = ["title", "summary", "reception_summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["party", "recipient", "citations"]
+    inlines = [OfferTermInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "party", "recipient", "summary"]}),
+        ("When", {"fields": ["date", "date_precision"]}),
+        ("How it was received", {"fields": ["reception", "reception_summary"]}),
+        ("Sources", {"fields": ["citations"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(term_count=Count("terms"))
+
+    @admin.display(description="date", ordering="date")
+    def date_display(self, obj):
+        return obj.date_display
+
+    @admin.display(description="terms", ordering="term_count")
+    def term_count(self, obj):
+        return obj.term_count
+
+
+@admin.register(OfferTerm)
+class OfferTermAdmin(EditorAdmin):
+    list_display = ["offer", "sticking_point", "excerpt"]
+    list_filter = ["offer", "sticking_point"]
+    list_select_related = ["offer", "sticking_point"]
+    search_fields = ["summary", "offer__title", "sticking_point__title"]
+    autocomplete_fields = ["offer", "sticking_point", "citations"]
+
+    @admin.display(description="summary")
+    def excerpt(self, obj):
+        return Truncator(obj.summary).chars(90)
+
+
+@admin.register(Event)
+class EventAdmin(EditorAdmin):
+    list_display = ["title", "date_display", "kind"]
+    list_filter = ["kind", "date_precision", "parties", "sticking_points"]
+    search_fields = ["title", "summary"]
+    prepopulated_fields = {"slug": ["title"]}
+    autocomplete_fields = ["parties", "sticking_points", "citations"]
+    date_hierarchy = "date"
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "kind", "summary"]}),
+        ("When", {"fields": ["date", "date_precision", "sequence"]}),
+        ("Who and what", {"fields": ["parties", "sticking_points"]}),
+        ("Sources", {"fields": ["citations"]}),
+    ]
+
+    @admin.display(description="date", ordering="date")
+    def date_display(self, obj):
+        return obj.date_display

@@ -1,0 +1,70 @@
+import pytest
+
+from explainer import citations
+from tests.conftest import ARTICLE, make_citation, make_source
+
+
+def test_curly_quotes_match_straight_quotes():
+    assert citations.locate('The union said it wanted "a fair deal"', ARTICLE) == 0
+
+
+def test_straight_apostrophes_and_dashes_match_typographic_ones():
+    text = "The studios’ responses — woefully inadequate."
+    assert citations.locate("studios' responses - woefully", text) == 4
+
+
+def test_extra_and_missing_line_breaks_match():
+    assert citations.locate("Negotiators met\nfor six   weeks. Talks failed", ARTICLE) is not None
+
+
+def test_position_is_the_offset_in_the_original_text():
+    position = citations.locate("Talks failed on Monday.", ARTICLE)
+    assert ARTICLE[position:].startswith("Talks  failed")
+
+
+def test_a_passage_not_in_the_source_is_not_found():
+    assert citations.locate("Negotiators met for seven weeks.", ARTICLE) is None
+
+
+def test_words_must_match_exactly_including_case():
+    assert citations.locate("negotiators met for six weeks.", ARTICLE) is None
+
+
+def test_an_empty_passage_is_not_found():
+    assert citations.locate("  \n ", ARTICLE) is None
+
+
+@pytest.mark.django_db
+def test_saving_a_citation_records_its_position():
+    citation = make_citation(passage="Talks  failed on Monday.")
+    assert citation.position == ARTICLE.index("Talks  failed")
+    assert citation.is_verified
+
+
+@pytest.mark.django_db
+def test_editing_the_source_flags_citations_that_no_longer_match():
+    source = make_source()
+    kept = make_citation(source=source, passage="six weeks")
+    lost = make_citation(source=source, passage="Talks failed on Monday.")
+    source.text = "Negotiators met for six weeks. Talks broke down."
+    source.save()
+
+    broken = citations.recheck(source=source)
+
+    assert broken == [lost]
+    kept.refresh_from_db()
+    lost.refresh_from_db()
+    assert kept.is_verified and kept.position == source.text.index("six weeks")
+    assert not lost.is_verified
+
+
+@pytest.mark.django_db
+def test_restoring_the_text_makes_a_flagged_citation_match_again():
+    source = make_source()
+    citation = make_citation(source=source, passage="Talks failed on Monday.")
+    source.text = "Something else."
+    citations.recheck(source=source)
+    source.text = ARTICLE
+    assert citations.recheck(source=source) == []
+    citation.refresh_from_db()
+    assert citation.is_verified
