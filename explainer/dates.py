@@ -21,3 +21,9 @@ def display(date, precision):
     if precision == "month":
         return date.strftime("%B %Y")
     return f"{date.strftime('%B')} {date.day}, {date.year}"
+
+
+def iso(date, precision):
+    if date is None:
+        return ""
+    return date.isoformat()[: {"year": 4, "month": 7}.get(precision, 10)]

@@ -5,6 +5,7 @@ dispute, the sticking points, and the demands, offers and events that concern th
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 
 from explainer import citations, dates
 from explainer.markdown import render_markdown
@@ -33,6 +34,9 @@ class Source(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self):
+        return reverse("source_detail", kwargs={"slug": self.slug})
 
 
 class PartyKind(models.TextChoices):
@@ -82,6 +86,9 @@ class Party(models.Model):
     def save(self, *args, **kwargs):
         self.description_html = render_markdown(self.description)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("party_detail", kwargs={"slug": self.slug})
 
     def clean(self):
         errors = citations.marker_errors(self.description)
@@ -205,6 +212,9 @@ class StickingPoint(models.Model):
         self.explanation_html = render_markdown(self.explanation)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("sticking_point_detail", kwargs={"slug": self.slug})
+
     @property
     def is_published(self):
         return self.publication == self.Publication.PUBLISHED
@@ -265,6 +275,11 @@ class DatedMixin(models.Model):
     @property
     def date_display(self):
         return dates.display(self.date, self.date_precision)
+
+    @property
+    def date_iso(self):
+        """The date for a <time datetime>, at its precision: 2023, 2023-05 or 2023-05-02."""
+        return dates.iso(self.date, self.date_precision)
 
 
 class Offer(DatedMixin):

@@ -1,10 +1,19 @@
 from django.contrib import admin
 from django.urls import path
 
+from explainer import views
+
 admin.site.site_header = "Strike Explainer — editors"
 admin.site.site_title = "Strike Explainer editors"
 admin.site.index_title = "Content"
 
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("points/<slug:slug>/", views.sticking_point_detail, name="sticking_point_detail"),
+    path("timeline/", views.timeline, name="timeline"),
+    path("parties/<slug:slug>/", views.party_detail, name="party_detail"),
+    path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
+    path("search/", views.search, name="search"),
+    path("citations/<slug:key>/", views.citation_detail, name="citation_detail"),
     path("admin/", admin.site.urls),
 ]

@@ -66,3 +66,66 @@ def editor(django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+def make_bulk_content(copies):
+    """`copies` sticking points, each with two cited demands, an offer term, and two
+    events: enough to show whether a page's queries grow with its content."""
+    import datetime
+
+    from explainer.models import Demand, Event, Offer, OfferTerm
+
+    source = make_source(text=" ".join(f"Passage number {i}." for i in range(copies * 4)))
+    union, employers = make_party(kind="union"), make_party(kind="employers")
+    member = make_party(kind="company", parent=employers)
+    offer = Offer.objects.create(
+        title="Bulk offer",
+        slug=f"bulk-offer-{next(_counter)}",
+        party=employers,
+        recipient=union,
+        summary="s",
+        date=datetime.date(2023, 8, 1),
+        date_precision="month",
+        reception="rejected",
+    )
+    points = []
+    for i in range(copies):
+        cites = [
+            make_citation(
+                source=source,
+                passage=f"Passage number {i * 4 + j}.",
+                speaker=member if j == 0 else None,
+            )
+            for j in range(4)
+        ]
+        offer.citations.add(cites[3])
+        point = make_sticking_point(
+            explanation=f"Claim one.[^{cites[0].key}] Claim two.[^{cites[1].key}]"
+        )
+        for party, cite in [(union, cites[1]), (employers, cites[2])]:
+            Demand.objects.create(sticking_point=point, party=party, summary="d").citations.add(
+                cite
+            )
+        OfferTerm.objects.create(offer=offer, sticking_point=point, summary="t").citations.add(
+            cites[3]
+        )
+        for j in range(2):
+            event = Event.objects.create(
+                title=f"Event {i}-{j}",
+                slug=f"event-{next(_counter)}",
+                kind="negotiation",
+                summary="s",
+                date=datetime.date(2023, 1 + j, 1),
+                date_precision="month",
+            )
+            event.citations.add(cites[j])
+            event.parties.add(union, employers)
+            event.sticking_points.add(point)
+        points.append(point)
+    return {
+        "points": points,
+        "source": source,
+        "union": union,
+        "employers": employers,
+        "member": member,
+    }

@@ -1,0 +1,48 @@
+"""Readers' GET forms: the timeline filters and search. Invalid input becomes a message
+on the page, never an exception."""
+
+from django import forms
+
+from explainer.models import Event, Party, StickingPoint
+
+
+class TimelineFilterForm(forms.Form):
+    party = forms.ModelChoiceField(
+        queryset=Party.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label="All parties",
+        error_messages={"invalid_choice": "There is no party with that name."},
+    )
+    topic = forms.ModelChoiceField(
+        label="Sticking point",
+        queryset=StickingPoint.objects.published(),
+        to_field_name="slug",
+        required=False,
+        empty_label="All sticking points",
+        error_messages={"invalid_choice": "There is no sticking point with that name."},
+    )
+    kind = forms.ChoiceField(
+        choices=[("", "All kinds"), *Event.Kind.choices],
+        required=False,
+        error_messages={"invalid_choice": "“%(value)s” is not a kind of event."},
+    )
+
+    def filter(self, events):
+        if self.cleaned_data.get("party"):
+            events = events.filter(parties=self.cleaned_data["party"])
+        if self.cleaned_data.get("topic"):
+            events = events.filter(sticking_points=self.cleaned_data["topic"])
+        if self.cleaned_data.get("kind"):
+            events = events.filter(kind=self.cleaned_data["kind"])
+        return events
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label="Search",
+        max_length=200,
+        required=False,
+        strip=True,
+        error_messages={"max_length": "Search for at most %(limit_value)d characters."},
+    )

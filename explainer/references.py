@@ -1,0 +1,51 @@
+"""A page's numbered reference list: every citation the page uses, once, numbered in the
+order a reader first meets it."""
+
+from django.db.models import Prefetch
+
+from explainer.citations import find_markers
+from explainer.models import Citation
+
+
+def verified_citations():
+    """Citations a reader may see: those that still match their source."""
+    return Citation.objects.filter(position__isnull=False).select_related("source", "speaker")
+
+
+def prefetch_citations(lookup="citations"):
+    return Prefetch(lookup, queryset=verified_citations())
+
+
+class References:
+    def __init__(self):
+        self._numbers = {}
+        self._by_key = {}
+
+    def __iter__(self):
+        return iter(self._by_key.values())
+
+    def __len__(self):
+        return len(self._by_key)
+
+    def add(self, citations):
+        for citation in citations:
+            if citation.key not in self._numbers:
+                self._numbers[citation.key] = len(self._numbers) + 1
+                self._by_key[citation.key] = citation
+                citation.number = self._numbers[citation.key]
+
+    def add_markdown(self, *texts):
+        """Add the citations that Markdown texts cite, in order, in one query."""
+        keys = []
+        for text in texts:
+            keys += [key for key in find_markers(text) if key not in keys]
+        if not keys:
+            return
+        found = {c.key: c for c in verified_citations().filter(key__in=keys)}
+        self.add(found[key] for key in keys if key in found)
+
+    def get(self, key):
+        return self._by_key.get(key)
+
+    def number(self, citation):
+        return self._numbers.get(citation.key)

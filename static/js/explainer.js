@@ -1,0 +1,75 @@
+/*
+ * Citation previews. A marker ([1]) links to its entry in the page's reference list;
+ * with htmx it fetches the passage and inserts it as a small dialog right after the
+ * marker. This script makes that dialog behave: it takes focus when it opens, closes on
+ * Escape, on its Close button or on a second press of the marker, and gives focus back
+ * to the marker. Only one preview is open at a time.
+ */
+(function () {
+  "use strict";
+
+  let openMarker = null;
+
+  function previewOf(marker) {
+    const next = marker && marker.nextElementSibling;
+    return next && next.matches("[data-preview]") ? next : null;
+  }
+
+  function close(returnFocus) {
+    const marker = openMarker;
+    if (!marker) return;
+    const preview = previewOf(marker);
+    if (preview) preview.remove();
+    marker.setAttribute("aria-expanded", "false");
+    marker.removeAttribute("aria-controls");
+    openMarker = null;
+    if (returnFocus) marker.focus();
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    const marker = event.detail.elt;
+    if (!marker.classList || !marker.classList.contains("marker")) return;
+    if (marker === openMarker) {
+      // A second press closes the preview instead of fetching another copy.
+      event.preventDefault();
+      close(true);
+      return;
+    }
+    close(false);
+  });
+
+  document.addEventListener("htmx:afterSettle", function (event) {
+    const marker = event.detail.elt;
+    if (!marker.classList || !marker.classList.contains("marker")) return;
+    const preview = previewOf(marker);
+    if (!preview) return;
+    const id = "preview-" + marker.getAttribute("href").slice(1);
+    preview.id = id;
+    preview.setAttribute("aria-label", "Source " + marker.textContent.trim());
+    marker.setAttribute("aria-controls", id);
+    marker.setAttribute("aria-expanded", "true");
+    openMarker = marker;
+    preview.focus();
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && openMarker) {
+      event.preventDefault();
+      close(true);
+    }
+  });
+
+  document.addEventListener("click", function (event) {
+    if (!openMarker) return;
+    if (event.target.closest("[data-preview-close]")) {
+      close(true);
+    } else if (!event.target.closest("[data-preview]") && !event.target.closest(".marker")) {
+      close(false);
+    }
+  });
+
+  // A page restored from htmx's history must not keep a stale preview.
+  document.addEventListener("htmx:beforeHistorySave", function () {
+    close(false);
+  });
+})();

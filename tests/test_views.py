@@ -1,0 +1,267 @@
+import re
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from explainer.models import Citation, Party, Source, StickingPoint
+from tests.conftest import make_bulk_content, make_sticking_point
+
+MAX_QUERIES = 12
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("load_seed", verbosity=0)
+
+
+def page_urls(point_slug, party_slug, source_slug, citation_key):
+    return [
+        reverse("home"),
+        reverse("sticking_point_detail", args=[point_slug]),
+        reverse("timeline"),
+        reverse("party_detail", args=[party_slug]),
+        reverse("source_detail", args=[source_slug]),
+        reverse("search") + "?q=streaming",
+        reverse("citation_detail", args=[citation_key]),
+    ]
+
+
+def seed_urls():
+    return page_urls("artificial-intelligence", "amptp", Source.objects.first().slug, "wga-cave")
+
+
+def test_every_page_renders_the_seed_within_the_query_bound(
+    client, seeded, django_assert_max_num_queries
+):
+    for url in seed_urls():
+        with django_assert_max_num_queries(MAX_QUERIES):
+            response = client.get(url)
+        assert response.status_code == 200, url
+
+
+def test_the_query_bound_holds_with_ten_times_the_content(
+    client, seeded, django_assert_max_num_queries
+):
+    bulk = make_bulk_content(StickingPoint.objects.count() * 10)
+    point = bulk["points"][0]
+    urls = page_urls(
+        point.slug, bulk["employers"].slug, bulk["source"].slug, Citation.objects.last().key
+    ) + [reverse("party_detail", args=[bulk["member"].slug])]
+    for url in urls:
+        with django_assert_max_num_queries(MAX_QUERIES):
+            response = client.get(url)
+        assert response.status_code == 200, url
+    assert len(client.get(reverse("home")).context["points"]) == 88
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/points/no-such-point/",
+        "/parties/no-such-party/",
+        "/sources/no-such-source/",
+        "/citations/no-such-citation/",
+        "/no-such-page/",
+    ],
+)
+def test_unknown_addresses_are_404_with_a_helpful_page(client, seeded, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("party=nobody", "There is no party with that name."),
+        ("topic=unicorns", "There is no sticking point with that name."),
+        ("kind=%00weird", "is not a kind of event"),
+        ("party=" + "x" * 5000, "There is no party with that name."),
+    ],
+)
+def test_a_malformed_timeline_filter_is_a_clear_400(client, seeded, query, message):
+    response = client.get(reverse("timeline") + "?" + query)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_an_oversized_search_is_a_clear_400(client, seeded):
+    response = client.get(reverse("search"), {"q": "strike " * 100})
+    assert response.status_code == 400
+    assert "Search for at most 200 characters." in response.content.decode()
+
+
+def test_a_null_byte_in_search_is_a_clear_400(client, seeded):
+    response = client.get(reverse("search"), {"q": "a\x00b"})
+    assert response.status_code == 400
+    assert "Null characters are not allowed." in response.content.decode()
+
+
+@pytest.mark.parametrize("q", ["' OR 1=1 --", "&&&", "!!!", ")(", "AI"])
+def test_odd_search_text_never_fails(client, seeded, q):
+    assert client.get(reverse("search"), {"q": q}).status_code == 200
+
+
+def test_timeline_filters_by_party_topic_and_kind(client, seeded):
+    response = client.get(
+        reverse("timeline"), {"party": "amptp", "topic": "artificial-intelligence"}
+    )
+    events = response.context["events"]
+    assert events
+    for event in events:
+        assert event.parties.filter(slug="amptp").exists()
+        assert event.sticking_points.filter(slug="artificial-intelligence").exists()
+    only_offers = client.get(reverse("timeline"), {"kind": "offer"}).context["events"]
+    assert only_offers and {e.kind for e in only_offers} == {"offer"}
+
+
+def test_timeline_shows_dates_at_their_precision(client, seeded):
+    html = client.get(reverse("timeline")).content.decode()
+    assert '<time class="event__date" datetime="2023-05">May 2023</time>' in html
+    assert '<time class="event__date" datetime="2007">2007</time>' in html
+    dates = re.findall(r'class="event__date" datetime="([\d-]+)"', html)
+    assert dates == sorted(dates)
+
+
+def test_search_finds_a_quoted_passage(client, seeded):
+    response = client.get(reverse("search"), {"q": "woefully inadequate"})
+    passages = response.context["results"]["passages"]
+    assert any("woefully inadequate" in c.passage for c in passages)
+
+
+def test_search_ranks_a_question_match_first(client, seeded):
+    points = client.get(reverse("search"), {"q": "AI"}).context["results"]["sticking_points"]
+    assert points[0].slug == "artificial-intelligence"
+
+
+def test_a_citation_used_twice_is_listed_once_and_numbered_in_reading_order(client, seeded):
+    response = client.get(reverse("sticking_point_detail", args=["minimum-staffing"]))
+    html = response.content.decode()
+    entries = re.findall(r'<li class="reference" id="ref-(\d+)"', html)
+    assert entries == [str(n) for n in range(1, len(entries) + 1)]
+    references = list(response.context["references"])
+    assert len({c.key for c in references}) == len(references)
+    used = re.findall(r'class="marker" href="#ref-(\d+)"', html)
+    assert len(used) > len(entries)  # some passages are cited more than once
+    first_uses = list(dict.fromkeys(int(n) for n in used))
+    assert first_uses == sorted(first_uses)
+
+
+def test_reference_entries_show_passage_speaker_and_source(client, seeded):
+    html = client.get(reverse("sticking_point_detail", args=["streaming-residuals"])).content
+    html = html.decode()
+    assert "Zack Stentz</a>, in" in html
+    assert "<cite>Hollywood is heading for a shutdown.</cite>" in html
+    assert "August 28, 2023" in html
+
+
+def test_source_page_lists_passages_and_where_they_are_used_but_not_the_text(client, seeded):
+    source = Source.objects.get(published_on__isnull=False)
+    html = client.get(reverse("source_detail", args=[source.slug])).content.decode()
+    assert "Cited in:" in html
+    assert "User Comments" not in html  # part of the archived text, never cited
+    assert source.citations.count() == html.count('class="passage"')
+
+
+def test_party_page_shows_members_demands_and_quotes(client, seeded):
+    html = client.get(reverse("party_detail", args=["amptp"])).content.decode()
+    assert "Netflix" in html and "What it wants" in html and "In their words" in html
+    stentz = client.get(reverse("party_detail", args=["zack-stentz"])).content.decode()
+    assert "Writers Guild of America" in stentz and "In their words" in stentz
+
+
+class TestDrafts:
+    @pytest.fixture
+    def draft(self, db):
+        return make_sticking_point(publication="draft", question="Secret draft question?")
+
+    def test_a_draft_is_404_for_the_public(self, client, draft):
+        assert client.get(draft.get_absolute_url()).status_code == 404
+        assert "Secret draft question?" not in client.get(reverse("home")).content.decode()
+        found = client.get(reverse("search"), {"q": "Secret draft"}).context["results"]
+        assert found["sticking_points"] == []
+
+    def test_an_editor_previews_a_draft_marked_as_such_and_uncached(self, editor_client, draft):
+        response = editor_client.get(draft.get_absolute_url())
+        assert response.status_code == 200
+        assert "Draft preview." in response.content.decode()
+        assert "no-store" in response["Cache-Control"]
+        assert "private" in response["Cache-Control"]
+
+
+class TestHtmx:
+    def test_timeline_fragment_comes_from_the_same_template(self, client, seeded):
+        full = client.get(reverse("timeline"), {"kind": "offer"})
+        fragment = client.get(
+            reverse("timeline"), {"kind": "offer"}, headers={"HX-Request": "true"}
+        )
+        assert "<html" in full.content.decode()
+        body = fragment.content.decode()
+        assert "<html" not in body
+        assert body.strip().startswith('<div id="timeline-results"')
+        event_ids = re.compile(r'<li class="event" id="([^"]+)"')
+        assert event_ids.findall(body) == event_ids.findall(full.content.decode())
+        assert event_ids.findall(body)
+        assert "HX-Request" in fragment["Vary"] and "HX-Request" in full["Vary"]
+
+    def test_history_restore_gets_the_full_page(self, client, seeded):
+        response = client.get(
+            reverse("timeline"),
+            headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+        )
+        assert "<html" in response.content.decode()
+
+    def test_search_fragment_is_only_the_results(self, client, seeded):
+        response = client.get(reverse("search"), {"q": "AI"}, headers={"HX-Request": "true"})
+        body = response.content.decode()
+        assert "<form" not in body and "result" in body
+
+    def test_citation_preview_fragment(self, client, seeded):
+        response = client.get(
+            reverse("citation_detail", args=["wga-cave"]), headers={"HX-Request": "true"}
+        )
+        body = response.content.decode()
+        assert body.strip().startswith('<span class="preview" role="dialog"')
+        assert "cave" in body
+
+
+class TestHeadersAndMetadata:
+    def test_every_page_sends_a_strict_csp_and_refuses_framing(self, client, seeded):
+        for url in seed_urls():
+            response = client.get(url)
+            csp = response["Content-Security-Policy"]
+            assert "script-src 'self'" in csp
+            assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+            assert "frame-ancestors 'none'" in csp
+            assert response["X-Frame-Options"] == "DENY"
+
+    def test_no_inline_script_style_or_event_handler(self, client, seeded):
+        for url in seed_urls():
+            html = client.get(url).content.decode()
+            assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), url
+            assert "<style" not in html and " style=" not in html, url
+            assert not re.search(r"\son[a-z]+=", html), url
+
+    def test_every_page_has_title_description_canonical_and_open_graph(self, client, seeded):
+        for url in seed_urls()[:-1]:
+            html = client.get(url).content.decode()
+            assert re.search(r"<title>[^<]+ · Strike Explainer</title>", html), url
+            assert '<meta name="description" content="' in html
+            assert '<link rel="canonical" href="http://testserver/' in html
+            for prop in ["og:title", "og:description", "og:url", "og:type"]:
+                assert f'property="{prop}"' in html, (url, prop)
+
+    def test_public_pages_are_cacheable(self, client, seeded):
+        response = client.get(reverse("sticking_point_detail", args=["free-work"]))
+        assert response["Cache-Control"] == "public, max-age=300"
+
+    def test_editor_markdown_cannot_inject_script(self, client, db):
+        point = make_sticking_point(explanation="Hi <script>alert(1)</script>[^x]")
+        html = client.get(point.get_absolute_url()).content.decode()
+        assert "<script>alert" not in html
+
+    def test_party_names_are_escaped(self, client, seeded):
+        Party.objects.filter(slug="sony").update(name="<b>Sony</b>")
+        html = client.get(reverse("party_detail", args=["amptp"])).content.decode()
+        assert "&lt;b&gt;Sony&lt;/b&gt;" in html
