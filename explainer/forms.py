@@ -44,5 +44,6 @@ class SearchForm(forms.Form):
         max_length=200,
         required=False,
         strip=True,
+        widget=forms.SearchInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={"max_length": "Search for at most %(limit_value)d characters."},
     )

@@ -319,6 +319,7 @@ class OfferTerm(models.Model):
     )
     summary = models.TextField(help_text="What the offer said on this sticking point.")
     citations = models.ManyToManyField(Citation, related_name="offer_terms")
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["offer__date", "pk"]

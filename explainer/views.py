@@ -4,11 +4,12 @@ the same template."""
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import etag, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from explainer import search as site_search
 from explainer.forms import SearchForm, TimelineFilterForm
+from explainer.freshness import page_etag
 from explainer.models import Demand, Event, Offer, OfferTerm, Party, Source, StickingPoint
 from explainer.references import References, prefetch_citations, verified_citations
 
@@ -44,6 +45,7 @@ def events_with_citations(events):
 
 
 @require_safe
+@etag(page_etag)
 def home(request):
     points = list(visible_points(request))
     latest_events = list(
@@ -76,6 +78,7 @@ def home(request):
 
 
 @require_safe
+@etag(page_etag)
 def sticking_point_detail(request, slug):
     point = get_object_or_404(visible_points(request), slug=slug)
     demands = list(point.demands.select_related("party").prefetch_related(prefetch_citations()))
@@ -114,6 +117,7 @@ def sticking_point_detail(request, slug):
 
 
 @require_safe
+@etag(page_etag)
 @vary_on_headers("HX-Request")
 def timeline(request):
     form = TimelineFilterForm(request.GET or None)
@@ -143,6 +147,7 @@ def timeline(request):
 
 
 @require_safe
+@etag(page_etag)
 def party_detail(request, slug):
     party = get_object_or_404(
         Party.objects.select_related("parent").prefetch_related("members"), slug=slug
@@ -194,6 +199,7 @@ def party_detail(request, slug):
 
 
 @require_safe
+@etag(page_etag)
 def source_detail(request, slug):
     source = get_object_or_404(Source.objects.defer("text"), slug=slug)
     points = visible_points(request)
@@ -234,6 +240,7 @@ def source_detail(request, slug):
 
 
 @require_safe
+@etag(page_etag)
 @vary_on_headers("HX-Request")
 def search(request):
     form = SearchForm(request.GET)
@@ -260,6 +267,7 @@ def search(request):
 
 
 @require_safe
+@etag(page_etag)
 @vary_on_headers("HX-Request")
 def citation_detail(request, key):
     citation = get_object_or_404(verified_citations(), key=key)

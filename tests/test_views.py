@@ -265,3 +265,38 @@ class TestHeadersAndMetadata:
         Party.objects.filter(slug="sony").update(name="<b>Sony</b>")
         html = client.get(reverse("party_detail", args=["amptp"])).content.decode()
         assert "&lt;b&gt;Sony&lt;/b&gt;" in html
+
+
+class TestValidators:
+    def test_an_unchanged_page_is_a_304(self, client, seeded):
+        url = reverse("sticking_point_detail", args=["free-work"])
+        first = client.get(url)
+        assert first.has_header("ETag")
+        again = client.get(url, headers={"If-None-Match": first["ETag"]})
+        assert again.status_code == 304
+        assert again.content == b""
+
+    def test_the_etag_changes_when_content_changes(self, client, seeded):
+        url = reverse("sticking_point_detail", args=["free-work"])
+        before = client.get(url)["ETag"]
+        point = StickingPoint.objects.get(slug="free-work")
+        point.short_answer = "A corrected answer."
+        point.save()
+        response = client.get(url, headers={"If-None-Match": before})
+        assert response.status_code == 200
+        assert "A corrected answer." in response.content.decode()
+        assert response["ETag"] != before
+
+    def test_deleting_content_changes_the_etag(self, client, seeded):
+        url = reverse("timeline")
+        before = client.get(url)["ETag"]
+        from explainer.models import Event
+
+        Event.objects.order_by("pk").last().delete()
+        assert client.get(url)["ETag"] != before
+
+    def test_fragments_and_pages_have_different_etags(self, client, seeded):
+        url = reverse("timeline")
+        page = client.get(url)["ETag"]
+        fragment = client.get(url, headers={"HX-Request": "true"})["ETag"]
+        assert page != fragment

@@ -60,6 +60,9 @@
   });
 
   document.addEventListener("click", function (event) {
+    // htmx fetches the preview; the marker's own link (to the reference list) is the
+    // fallback for readers without JavaScript, so it must not also jump the page.
+    if (window.htmx && event.target.closest(".marker")) event.preventDefault();
     if (!openMarker) return;
     if (event.target.closest("[data-preview-close]")) {
       close(true);

@@ -1,0 +1,31 @@
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_results_arrive_as_the_reader_types(site, page, csp_violations):
+    page.goto(f"{site}/search/")
+    results = page.locator("#search-results")
+    expect(results).to_have_attribute("aria-live", "polite")
+    page.evaluate("window.loadedOnce = true")
+
+    page.get_by_role("searchbox").press_sequentially("woefully", delay=40)
+
+    expect(results).to_contain_text("result")
+    expect(results).to_contain_text("woefully inadequate")
+    expect(page).to_have_url(f"{site}/search/?q=woefully")
+    assert page.evaluate("window.loadedOnce") is True
+    expect(page.get_by_role("searchbox")).to_be_focused()
+    assert csp_violations == []
+
+
+def test_search_works_without_javascript(site, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site}/search/")
+    page.get_by_role("searchbox").fill("Stentz")
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(f"{site}/search/?q=Stentz")
+    expect(page.locator("#search-results")).to_contain_text("Zack Stentz")
+    context.close()

@@ -1,0 +1,53 @@
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def event_titles(page):
+    return page.locator(".event__title").all_inner_texts()
+
+
+def test_filters_swap_in_place_update_the_url_and_the_back_button_restores(
+    site, page, csp_violations
+):
+    page.goto(f"{site}/timeline/")
+    everything = event_titles(page)
+    page.evaluate("window.loadedOnce = true")  # survives only if the page never reloads
+
+    page.get_by_label("Party").select_option(label="Hollywood actors")
+    expect(page).to_have_url(f"{site}/timeline/?party=hollywood-actors&topic=&kind=")
+    expect(page.locator(".event")).to_have_count(1)
+    actors_only = event_titles(page)
+
+    page.get_by_label("Kind").select_option("strike")
+    expect(page).to_have_url(f"{site}/timeline/?party=hollywood-actors&topic=&kind=strike")
+    assert page.evaluate("window.loadedOnce") is True
+
+    page.go_back()
+    expect(page).to_have_url(f"{site}/timeline/?party=hollywood-actors&topic=&kind=")
+    expect(page.get_by_label("Party")).to_have_value("hollywood-actors")
+    expect(page.get_by_label("Kind")).to_have_value("")
+    assert event_titles(page) == actors_only
+
+    page.go_back()
+    expect(page).to_have_url(f"{site}/timeline/")
+    expect(page.get_by_label("Party")).to_have_value("")
+    assert event_titles(page) == everything
+
+    page.go_forward()
+    expect(page.get_by_label("Party")).to_have_value("hollywood-actors")
+    assert event_titles(page) == actors_only
+    assert csp_violations == []
+
+
+def test_filters_work_without_javascript(site, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site}/timeline/")
+    page.get_by_label("Sticking point").select_option(label="Artificial intelligence")
+    page.get_by_role("button", name="Show events").click()
+    expect(page).to_have_url(f"{site}/timeline/?party=&topic=artificial-intelligence&kind=")
+    expect(page.get_by_label("Sticking point")).to_have_value("artificial-intelligence")
+    assert 0 < page.locator(".event").count() < 12
+    context.close()
