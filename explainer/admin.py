@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.text import Truncator
 
 from explainer import citations
@@ -187,7 +188,7 @@ class StickingPointAdmin(EditorAdmin):
                 publishable.append(point.pk)
         # update() keeps each explanation_html as rendered when it was last saved.
         count = StickingPoint.objects.filter(pk__in=publishable).update(
-            publication=StickingPoint.Publication.PUBLISHED
+            publication=StickingPoint.Publication.PUBLISHED, updated_at=timezone.now()
         )
         self.message_user(request, f"Published {count} sticking point(s).", messages.SUCCESS)
         if refused:
@@ -201,7 +202,9 @@ class StickingPointAdmin(EditorAdmin):
 
     @admin.action(description="Return the selected sticking points to draft")
     def unpublish(self, request, queryset):
-        count = queryset.update(publication=StickingPoint.Publication.DRAFT)
+        count = queryset.update(
+            publication=StickingPoint.Publication.DRAFT, updated_at=timezone.now()
+        )
         self.message_user(request, f"{count} sticking point(s) are drafts again.")
 
 

@@ -1,9 +1,14 @@
 """Readers' GET forms: the timeline filters and search. Invalid input becomes a message
 on the page, never an exception."""
 
+import re
+
 from django import forms
 
 from explainer.models import Event, Party, StickingPoint
+
+MAX_WORDS = 20
+OPERATOR_RUN = re.compile(r"[-!&|:()<>*\\](?:\s*[-!&|:()<>*\\])+")
 
 
 class TimelineFilterForm(forms.Form):
@@ -47,3 +52,10 @@ class SearchForm(forms.Form):
         widget=forms.SearchInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={"max_length": "Search for at most %(limit_value)d characters."},
     )
+
+    def clean_q(self):
+        # Runs of search operators carry no meaning and can exhaust PostgreSQL's
+        # query parser; keep words, phrases and single operators.
+        query = OPERATOR_RUN.sub(" ", self.cleaned_data["q"])
+        words = query.split()
+        return " ".join(words[:MAX_WORDS])

@@ -4,6 +4,7 @@ import hashlib
 
 from django.db import connection
 
+from explainer.access import can_preview
 from explainer.models import (
     Citation,
     Demand,
@@ -36,6 +37,9 @@ def content_version():
 
 
 def page_etag(request, *args, **kwargs):
-    # A fragment and a full page are different representations of one URL.
-    representation = "fragment" if request.headers.get("HX-Request") else "page"
-    return f"{content_version()}-{representation}"
+    # A fragment and a full page are different representations of one URL (htmx's
+    # history restore asks for the full page), and editors also see drafts.
+    htmx = request.htmx
+    representation = "fragment" if htmx and not htmx.history_restore_request else "page"
+    audience = "editor" if can_preview(request.user) else "public"
+    return f"{content_version()}-{representation}-{audience}"

@@ -178,7 +178,7 @@ class StickingPoint(models.Model):
     explanation = models.TextField(
         help_text=(
             "The full explanation in our own words. Markdown; cite a passage with "
-            "[^citation-key] right after the claim it supports."
+            "[^citation-key] right after the claim it supports. Use ### for a subheading."
         )
     )
     explanation_html = models.TextField(blank=True, editable=False)

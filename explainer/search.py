@@ -9,7 +9,7 @@ from functools import reduce
 from operator import and_, or_
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 
 from explainer.models import Event, Party, StickingPoint
@@ -40,11 +40,22 @@ CANDIDATES = 200
 WEIGHTS = {"A": 4, "B": 2, "C": 1}
 
 
+class SearchError(ValueError):
+    """The query could not be run; the message says what the reader can do."""
+
+
 def search(query):
     """Results for `query` per scope, best first."""
-    if connection.vendor == "postgresql":
-        return {name: _full_text(qs(), fields, query) for name, (qs, fields) in SCOPES.items()}
-    return {name: _contains(qs(), fields, query) for name, (qs, fields) in SCOPES.items()}
+    if connection.vendor != "postgresql":
+        return {name: _contains(qs(), fields, query) for name, (qs, fields) in SCOPES.items()}
+    try:
+        # A savepoint, so a query PostgreSQL rejects leaves the connection usable.
+        with transaction.atomic():
+            return {name: _full_text(qs(), fields, query) for name, (qs, fields) in SCOPES.items()}
+    except DatabaseError as error:
+        raise SearchError(
+            "That search could not be run. Try a few plain words instead."
+        ) from error
 
 
 def _full_text(queryset, fields, query):

@@ -92,8 +92,8 @@ TEMPLATES = [
 # rendering most pages. connect_timeout stays far below gunicorn's worker timeout so a
 # database that hangs fails the request instead of the worker.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )

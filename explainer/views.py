@@ -8,16 +8,13 @@ from django.views.decorators.http import etag, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from explainer import search as site_search
+from explainer.access import can_preview
 from explainer.forms import SearchForm, TimelineFilterForm
 from explainer.freshness import page_etag
 from explainer.models import Demand, Event, Offer, OfferTerm, Party, Source, StickingPoint
 from explainer.references import References, prefetch_citations, verified_citations
 
 PUBLIC_MAX_AGE = 300
-
-
-def can_preview(user):
-    return user.is_authenticated and user.has_perm("explainer.view_stickingpoint")
 
 
 def visible_points(request):
@@ -89,19 +86,22 @@ def sticking_point_detail(request, slug):
     )
     events = list(events_with_citations(point.events.all()))
 
+    sides = {}
+    for demand in demands:
+        sides.setdefault(demand.party, []).append(demand)
+
+    # Numbered in the order the page shows them: explanation, sides, offers, events.
     references = References()
     references.add_markdown(point.explanation)
-    for demand in demands:
-        references.add(demand.citations.all())
+    for side in sides.values():
+        for demand in side:
+            references.add(demand.citations.all())
     for term in terms:
         references.add(term.citations.all())
         references.add(term.offer.citations.all())
     for event in events:
         references.add(event.citations.all())
 
-    sides = {}
-    for demand in demands:
-        sides.setdefault(demand.party, []).append(demand)
     return respond(
         request,
         "explainer/stickingpoint_detail.html",
@@ -118,7 +118,7 @@ def sticking_point_detail(request, slug):
 
 @require_safe
 @etag(page_etag)
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def timeline(request):
     form = TimelineFilterForm(request.GET or None)
     events = Event.objects.all()
@@ -129,7 +129,7 @@ def timeline(request):
         else:
             status = 400
             events = Event.objects.none()
-    events = list(events_with_citations(events.distinct()).prefetch_related("parties"))
+    events = list(events_with_citations(events.distinct()))
     references = References()
     for event in events:
         references.add(event.citations.all())
@@ -195,6 +195,7 @@ def party_detail(request, slug):
             "events": events,
             "references": references,
         },
+        private=can_preview(request.user),
     )
 
 
@@ -236,27 +237,35 @@ def source_detail(request, slug):
         request,
         "explainer/source_detail.html",
         {"source": source, "passages": passages},
+        private=can_preview(request.user),
     )
 
 
 @require_safe
 @etag(page_etag)
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def search(request):
     form = SearchForm(request.GET)
     results = None
     status = 200
+    error = None
     if form.is_valid():
         query = form.cleaned_data["q"]
         if query:
-            results = site_search.search(query)
+            try:
+                results = site_search.search(query)
+            except site_search.SearchError as search_error:
+                error = str(search_error)
+                status = 400
     else:
+        error = form.errors["q"][0]
         status = 400
     return respond(
         request,
         "explainer/search.html",
         {
             "form": form,
+            "error": error,
             "query": form.cleaned_data.get("q", "") if form.is_valid() else "",
             "results": results,
             "total": sum(len(r) for r in results.values()) if results else 0,
@@ -268,7 +277,7 @@ def search(request):
 
 @require_safe
 @etag(page_etag)
-@vary_on_headers("HX-Request")
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def citation_detail(request, key):
     citation = get_object_or_404(verified_citations(), key=key)
     return respond(

@@ -72,13 +72,34 @@ def test_editor_can_open_every_list_add_and_change_page(editor_client, content, 
         assert editor_client.get(url).status_code == 200, url
 
 
+SEARCH_TERMS = {
+    "source": "Article",
+    "citation": "six weeks",
+    "party": "WGA",
+    "stickingpoint": "Claim",
+    "demand": "More pay",
+    "offer": "Offer",
+    "offerterm": "Offer",
+    "event": "Strike",
+}
+
+
 @pytest.mark.parametrize("model", EXPLAINER_MODELS)
 @pytest.mark.django_db
-def test_editor_can_search_and_filter_every_list(editor_client, content, model):
+def test_editor_search_finds_the_object_and_a_miss_finds_nothing(editor_client, content, model):
     url = reverse(f"admin:explainer_{model}_changelist")
-    response = editor_client.get(url, {"q": "a"})
-    assert response.status_code == 200
-    assert "search" in response.content.decode().lower()
+    hit = editor_client.get(url, {"q": SEARCH_TERMS[model]})
+    assert content[model] in hit.context["cl"].result_list
+    miss = editor_client.get(url, {"q": "zzzz-no-such-thing"})
+    assert list(miss.context["cl"].result_list) == []
+
+
+@pytest.mark.django_db
+def test_editor_can_filter_sticking_points_by_publication(editor_client, content):
+    draft = make_sticking_point(publication="draft")
+    url = reverse("admin:explainer_stickingpoint_changelist")
+    drafts = editor_client.get(url, {"publication__exact": "draft"}).context["cl"].result_list
+    assert list(drafts) == [draft]
 
 
 @pytest.mark.django_db

@@ -2,6 +2,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 from django.urls import reverse
 
 from explainer.models import Citation, Party, Source, StickingPoint
@@ -98,6 +99,16 @@ def test_a_null_byte_in_search_is_a_clear_400(client, seeded):
     assert "Null characters are not allowed." in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "q", ["-" * 40 + " strike", "!" * 60 + "a", "((((((((((((x", "a & | ! <-> b", "-(-(-("]
+)
+def test_runs_of_search_operators_never_fail(client, seeded, q):
+    response = client.get(reverse("search"), {"q": q})
+    assert response.status_code in {200, 400}
+    if response.status_code == 400:
+        assert "Try a few plain words" in response.content.decode()
+
+
 @pytest.mark.parametrize("q", ["' OR 1=1 --", "&&&", "!!!", ")(", "AI"])
 def test_odd_search_text_never_fails(client, seeded, q):
     assert client.get(reverse("search"), {"q": q}).status_code == 200
@@ -171,6 +182,22 @@ def test_party_page_shows_members_demands_and_quotes(client, seeded):
     assert "Writers Guild of America" in stentz and "In their words" in stentz
 
 
+def test_references_follow_the_order_the_page_shows_claims_in(client, db):
+    """Demands are shown grouped by party, so numbering follows the grouping."""
+    from explainer.models import Demand
+    from tests.conftest import make_citation, make_party
+
+    point = make_sticking_point(explanation="Intro.")
+    union, employers = make_party(name="Union"), make_party(name="Employers")
+    for party in [union, employers, union]:
+        Demand.objects.create(sticking_point=point, party=party, summary="d").citations.add(
+            make_citation()
+        )
+    html = client.get(point.get_absolute_url()).content.decode()
+    used = [int(n) for n in re.findall(r'class="marker" href="#ref-(\d+)"', html)]
+    assert used == [1, 2, 3]
+
+
 class TestDrafts:
     @pytest.fixture
     def draft(self, db):
@@ -181,6 +208,32 @@ class TestDrafts:
         assert "Secret draft question?" not in client.get(reverse("home")).content.decode()
         found = client.get(reverse("search"), {"q": "Secret draft"}).context["results"]
         assert found["sticking_points"] == []
+
+    def test_draft_titles_do_not_leak_through_party_and_source_pages(self, client, db):
+        from explainer.models import Demand
+        from tests.conftest import make_citation, make_party
+
+        citation = make_citation()
+        party = make_party()
+        draft = make_sticking_point(
+            publication="draft", title="Hidden topic", explanation=f"x[^{citation.key}]"
+        )
+        Demand.objects.create(sticking_point=draft, party=party, summary="Secret demand")
+        party_page = client.get(party.get_absolute_url()).content.decode()
+        source_page = client.get(citation.source.get_absolute_url()).content.decode()
+        for html in [party_page, source_page]:
+            assert "Hidden topic" not in html and "Secret demand" not in html
+
+    def test_pages_showing_drafts_to_editors_are_never_cached_publicly(self, editor_client, draft):
+        from explainer.models import Demand
+        from tests.conftest import make_party
+
+        party = make_party()
+        Demand.objects.create(sticking_point=draft, party=party, summary="Draft demand")
+        response = editor_client.get(party.get_absolute_url())
+        assert "Draft demand" in response.content.decode()
+        assert "private" in response["Cache-Control"]
+        assert "public" not in response["Cache-Control"]
 
     def test_an_editor_previews_a_draft_marked_as_such_and_uncached(self, editor_client, draft):
         response = editor_client.get(draft.get_absolute_url())
@@ -215,7 +268,17 @@ class TestHtmx:
     def test_search_fragment_is_only_the_results(self, client, seeded):
         response = client.get(reverse("search"), {"q": "AI"}, headers={"HX-Request": "true"})
         body = response.content.decode()
-        assert "<form" not in body and "result" in body
+        assert "<form" not in body and "<html" not in body
+        assert "What is the fight over AI?" in body
+        assert re.search(r"\d+ results? for “AI”", body)
+
+    def test_fragments_stay_within_the_query_bound(
+        self, client, seeded, django_assert_max_num_queries
+    ):
+        for url in [reverse("timeline") + "?kind=offer", reverse("search") + "?q=pay"]:
+            with django_assert_max_num_queries(MAX_QUERIES):
+                response = client.get(url, headers={"HX-Request": "true"})
+            assert response.status_code == 200
 
     def test_citation_preview_fragment(self, client, seeded):
         response = client.get(
@@ -256,6 +319,21 @@ class TestHeadersAndMetadata:
         response = client.get(reverse("sticking_point_detail", args=["free-work"]))
         assert response["Cache-Control"] == "public, max-age=300"
 
+    def test_markers_are_not_substituted_inside_attributes_or_code(self, client, db):
+        from tests.conftest import make_citation
+
+        citation = make_citation()
+        point = make_sticking_point(
+            explanation=(
+                f'Claim.[^{citation.key}] [a link](https://example.org "[^{citation.key}]") '
+                f"and `[^{citation.key}]` in code."
+            )
+        )
+        html = client.get(point.get_absolute_url()).content.decode()
+        assert f'title="[^{citation.key}]"' in html
+        assert f"<code>[^{citation.key}]</code>" in html
+        assert html.count('class="marker"') == 1
+
     def test_editor_markdown_cannot_inject_script(self, client, db):
         point = make_sticking_point(explanation="Hi <script>alert(1)</script>[^x]")
         html = client.get(point.get_absolute_url()).content.decode()
@@ -294,6 +372,32 @@ class TestValidators:
 
         Event.objects.order_by("pk").last().delete()
         assert client.get(url)["ETag"] != before
+
+    def test_unpublishing_through_the_admin_turns_a_cached_page_into_a_404(
+        self, editor_client, seeded
+    ):
+        reader = Client()
+        point = StickingPoint.objects.get(slug="free-work")
+        etag = reader.get(point.get_absolute_url())["ETag"]
+        editor_client.post(
+            reverse("admin:explainer_stickingpoint_changelist"),
+            {"action": "unpublish", "_selected_action": [point.pk]},
+        )
+        response = reader.get(point.get_absolute_url(), headers={"If-None-Match": etag})
+        assert response.status_code == 404
+
+    def test_editors_and_readers_get_different_etags(self, editor_client, seeded):
+        url = reverse("party_detail", args=["amptp"])
+        assert Client().get(url)["ETag"] != editor_client.get(url)["ETag"]
+
+    def test_a_history_restore_is_a_full_page_with_its_own_etag(self, client, seeded):
+        url = reverse("timeline")
+        fragment = client.get(url, headers={"HX-Request": "true"})
+        restore = client.get(
+            url, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+        )
+        assert restore["ETag"] != fragment["ETag"]
+        assert "HX-History-Restore-Request" in restore["Vary"]
 
     def test_fragments_and_pages_have_different_etags(self, client, seeded):
         url = reverse("timeline")

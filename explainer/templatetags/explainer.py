@@ -1,3 +1,5 @@
+import re
+
 from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -6,6 +8,7 @@ from explainer.citations import MARKER_RE
 from explainer.models import Citation
 
 register = template.Library()
+TAG_RE = re.compile(r"(<[^>]*>)")
 
 
 @register.simple_tag(takes_context=True)
@@ -33,6 +36,16 @@ def with_markers(html, references):
             return ""
         return render_to_string("includes/markers.html", {"citations": [citation]}).strip()
 
-    # The HTML was sanitised when it was saved; markers are plain text within it and
-    # their keys are slugs, so nothing here can add markup of the editor's.
-    return mark_safe(MARKER_RE.sub(replace, html))  # noqa: S308
+    # The HTML was sanitised when it was saved. Markers are replaced only in its text,
+    # never inside a tag (an attribute) or a code sample, and the markup put in their
+    # place is ours, so nothing here can carry markup of the editor's.
+    pieces = TAG_RE.split(html)
+    in_code = 0
+    for index, piece in enumerate(pieces):
+        if index % 2:
+            name = piece.strip("</ >").split()[0].lower() if piece.strip("</ >") else ""
+            if name in {"code", "pre"}:
+                in_code += -1 if piece.startswith("</") else 1
+        elif not in_code:
+            pieces[index] = MARKER_RE.sub(replace, piece)
+    return mark_safe("".join(pieces))  # noqa: S308

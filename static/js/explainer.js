@@ -1,4 +1,18 @@
 /*
+ * Announcements: content that htmx swaps in may carry a summary marked data-announce
+ * ("3 results for ..."); it is read out through one live region that never moves, so
+ * screen readers announce it reliably and only once per swap.
+ */
+(function () {
+  "use strict";
+  document.addEventListener("htmx:afterSettle", function (event) {
+    const summary = event.detail.elt.querySelector("[data-announce]");
+    const status = document.getElementById("live-status");
+    if (summary && status) status.textContent = summary.textContent.trim();
+  });
+})();
+
+/*
  * Citation previews. A marker ([1]) links to its entry in the page's reference list;
  * with htmx it fetches the passage and inserts it as a small dialog right after the
  * marker. This script makes that dialog behave: it takes focus when it opens, closes on
@@ -52,11 +66,23 @@
     preview.focus();
   });
 
-  document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && openMarker) {
-      event.preventDefault();
-      close(true);
+  // Markers are plain links until this script runs; only then do they open dialogs.
+  document.addEventListener("htmx:load", function (event) {
+    const root = event.detail.elt;
+    const markers = root.matches(".marker") ? [root] : root.querySelectorAll(".marker");
+    for (const marker of markers) {
+      marker.setAttribute("aria-haspopup", "dialog");
+      marker.setAttribute("aria-expanded", "false");
     }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !openMarker) return;
+    const active = document.activeElement;
+    const inside = active === openMarker || (previewOf(openMarker) || openMarker).contains(active);
+    event.preventDefault();
+    // Focus goes back to the marker only if the reader was still with the preview.
+    close(inside);
   });
 
   document.addEventListener("click", function (event) {

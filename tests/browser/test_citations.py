@@ -43,6 +43,27 @@ def test_close_button_and_second_press_close_the_preview(site, page):
     expect(page.get_by_role("dialog")).to_have_count(0)
 
 
+def test_escape_after_moving_on_closes_without_pulling_focus_back(site, page):
+    page.goto(f"{site}/points/artificial-intelligence/")
+    page.locator(".prose .marker").first.click()
+    expect(page.get_by_role("dialog")).to_be_focused()
+    search_link = page.get_by_role("link", name="Search")
+    search_link.focus()
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(search_link).to_be_focused()
+
+
+def test_without_javascript_markers_do_not_claim_to_open_dialogs(site, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site}/points/artificial-intelligence/")
+    marker = page.locator(".prose .marker").first
+    assert marker.get_attribute("aria-expanded") is None
+    assert marker.get_attribute("aria-haspopup") is None
+    context.close()
+
+
 def test_opening_another_preview_closes_the_first(site, page):
     page.goto(f"{site}/points/streaming-residuals/")
     markers = page.locator(".prose .marker")
