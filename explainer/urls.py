@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import path
 
-from explainer import views
+from explainer import embeds, views
 
 admin.site.site_header = "Strike Explainer — editors"
 admin.site.site_title = "Strike Explainer editors"
@@ -15,5 +15,7 @@ urlpatterns = [
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
     path("search/", views.search, name="search"),
     path("citations/<slug:key>/", views.citation_detail, name="citation_detail"),
+    path("embed/points/<slug:slug>/", embeds.embed_card, name="embed_card"),
+    path("oembed/", embeds.oembed, name="oembed"),
     path("admin/", admin.site.urls),
 ]

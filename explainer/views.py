@@ -7,6 +7,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import etag, require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from explainer import embeds
 from explainer import search as site_search
 from explainer.access import can_preview
 from explainer.forms import SearchForm, TimelineFilterForm
@@ -111,6 +112,7 @@ def sticking_point_detail(request, slug):
             "terms": terms,
             "events": events,
             "references": references,
+            "embed": embeds.embed_context(request, point) if point.is_published else None,
         },
         private=not point.is_published,
     )

@@ -102,3 +102,38 @@
     close(false);
   });
 })();
+
+/*
+ * "Embed this": a copy button for the snippet. Without JavaScript the button stays
+ * hidden and the snippet is selectable text in a read-only box.
+ */
+(function () {
+  "use strict";
+  function setUp() {
+    for (const button of document.querySelectorAll("[data-copy]")) {
+      const field = document.getElementById(button.dataset.copy);
+      const status = button.parentElement.querySelector("[data-copy-status]");
+      if (!field) continue;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        const done = function (message) {
+          if (status) status.textContent = message;
+        };
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(field.value).then(
+            function () { done("Copied."); },
+            function () { field.select(); done("Press Ctrl+C (or Cmd+C) to copy."); }
+          );
+        } else {
+          field.select();
+          done("Selected: press Ctrl+C (or Cmd+C) to copy.");
+        }
+      });
+    }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUp);
+  } else {
+    setUp();
+  }
+})();
