@@ -34,6 +34,13 @@ class References:
                 self._by_key[citation.key] = citation
                 citation.number = self._numbers[citation.key]
 
+    def add_cited_by(self, *groups):
+        """Add the citations of every claim in `groups`, each a list of objects with
+        prefetched `citations`, in order."""
+        for group in groups:
+            for claim in group:
+                self.add(claim.citations.all())
+
     def add_markdown(self, *texts):
         """Add the citations that Markdown texts cite, in order, in one query."""
         keys = []

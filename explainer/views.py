@@ -56,8 +56,7 @@ def home(request):
         .order_by("kind", "name")
     )
     references = References()
-    for event in latest_events:
-        references.add(event.citations.all())
+    references.add_cited_by(latest_events)
     standings = {}
     for point in points:
         standings.setdefault(point.get_standing_display(), []).append(point)
@@ -94,14 +93,10 @@ def sticking_point_detail(request, slug):
     # Numbered in the order the page shows them: explanation, sides, offers, events.
     references = References()
     references.add_markdown(point.explanation)
-    for side in sides.values():
-        for demand in side:
-            references.add(demand.citations.all())
+    references.add_cited_by(*sides.values())
     for term in terms:
-        references.add(term.citations.all())
-        references.add(term.offer.citations.all())
-    for event in events:
-        references.add(event.citations.all())
+        references.add_cited_by([term, term.offer])
+    references.add_cited_by(events)
 
     return respond(
         request,
@@ -133,8 +128,7 @@ def timeline(request):
             events = Event.objects.none()
     events = list(events_with_citations(events.distinct()))
     references = References()
-    for event in events:
-        references.add(event.citations.all())
+    references.add_cited_by(events)
     return respond(
         request,
         "explainer/timeline.html",
@@ -179,13 +173,9 @@ def party_detail(request, slug):
 
     references = References()
     references.add_markdown(party.description)
-    for demand in demands:
-        references.add(demand.citations.all())
-    for offer in offers:
-        references.add(offer.citations.all())
+    references.add_cited_by(demands, offers)
     references.add(quotes)
-    for event in events:
-        references.add(event.citations.all())
+    references.add_cited_by(events)
     return respond(
         request,
         "explainer/party_detail.html",

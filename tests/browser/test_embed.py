@@ -125,3 +125,24 @@ def test_the_card_passes_axe_in_both_themes(site, page):
         page.goto(f"{site}/embed/points/artificial-intelligence/?theme={theme}")
         results = Axe().run(page)
         assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.parametrize(
+    ("theme", "system", "dark"),
+    [
+        ("auto", "light", False),
+        ("auto", "dark", True),
+        ("light", "dark", False),
+        ("dark", "light", True),
+        ("bogus", "dark", True),  # an unknown theme falls back to following the system
+    ],
+)
+def test_theme_option_sets_the_cards_colours(site, browser, theme, system, dark):
+    context = browser.new_context(color_scheme=system)
+    page = context.new_page()
+    page.goto(f"{site}/embed/points/artificial-intelligence/?theme={theme}")
+    red, green, blue = page.evaluate(
+        "getComputedStyle(document.body).backgroundColor.match(/\\d+/g).slice(0, 3).map(Number)"
+    )
+    context.close()
+    assert (red + green + blue < 200) is dark
