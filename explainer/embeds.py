@@ -5,8 +5,9 @@ import hashlib
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.html import format_html
@@ -15,13 +16,18 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 
 from explainer.models import StickingPoint
-from explainer.references import prefetch_citations
+from explainer.references import References, prefetch_citations
 
 THEMES = {"auto", "light", "dark"}
 VARIANTS = {"full", "compact"}
+DEFAULTS = {"theme": "auto", "variant": "full"}
 CARD_WIDTH = 560
-CARD_HEIGHT = {"full": 480, "compact": 260}
+# Heights for a card whose host page lacks the resizing script: tall enough for the
+# seed's longest card at the default width (checked by a browser test); it scrolls beyond.
+CARD_HEIGHT = {"full": 600, "compact": 380}
 MAX_AGE = 300
+# Bump when the card's markup changes, so caches drop cards rendered by older code.
+CARD_VERSION = "1"
 # The host-page script lives at an unhashed, versioned address so that pasted snippets
 # keep working across deployments; a breaking change gets a new version folder.
 RESIZER_PATH = "embed/v1/embed.js"
@@ -38,79 +44,94 @@ def options(query):
     }
 
 
+def absolute(request, path):
+    """An absolute URL on this site: the canonical SITE_URL when set, so snippets never
+    depend on which host name or scheme a request happened to arrive by."""
+    if settings.SITE_URL:
+        return settings.SITE_URL + path
+    return request.build_absolute_uri(path)
+
+
 def embed_url(request, point, **chosen):
-    query = "&".join(
-        f"{name}={value}"
-        for name, value in chosen.items()
-        if value and value != {"theme": "auto", "variant": "full"}[name]
-    )
+    query = urlencode({k: v for k, v in chosen.items() if v and v != DEFAULTS[k]})
     path = reverse("embed_card", args=[point.slug])
-    return request.build_absolute_uri(path + (f"?{query}" if query else ""))
+    return absolute(request, path + (f"?{query}" if query else ""))
 
 
-def resizer_url(request):
-    return request.build_absolute_uri(settings.STATIC_URL + RESIZER_PATH)
-
-
-def snippet(request, point, *, width=CARD_WIDTH, height=None, variant="full", theme="auto"):
+def snippet(request, point, *, width=CARD_WIDTH, height=None, max_height=None, **chosen):
     """The HTML another site pastes: an iframe that works alone, and the script that
-    lets it size itself."""
-    height = height or CARD_HEIGHT[variant]
+    lets it size itself (never past `max_height`, when a consumer sets one)."""
+    chosen = {**DEFAULTS, **chosen}
+    height = height or CARD_HEIGHT[chosen["variant"]]
     return format_html(
         '<iframe src="{}" title="{} (Strike Explainer)" width="{}" height="{}" '
-        'loading="lazy" data-strike-explainer style="width:100%;max-width:{}px;border:0">'
+        'loading="lazy" data-strike-explainer{} style="width:100%;max-width:{}px;border:0">'
         '</iframe>\n<script async src="{}"></script>',
-        embed_url(request, point, theme=theme, variant=variant),
+        embed_url(request, point, **chosen),
         point.question,
         width,
         height,
+        format_html(' data-max-height="{}"', max_height) if max_height else "",
         width,
-        resizer_url(request),
+        absolute(request, settings.STATIC_URL + RESIZER_PATH),
     )
 
 
 def embed_context(request, point):
     """What a sticking point's page needs to offer itself for embedding."""
-    page_url = request.build_absolute_uri(point.get_absolute_url())
-    oembed = request.build_absolute_uri(reverse("oembed"))
+    page_url = absolute(request, point.get_absolute_url())
+    endpoint = absolute(request, reverse("oembed"))
     return {
         "snippet": snippet(request, point),
-        "oembed_json": f"{oembed}?{urlencode({'url': page_url, 'format': 'json'})}",
+        "oembed_json": f"{endpoint}?{urlencode({'url': page_url, 'format': 'json'})}",
     }
 
 
-def card_etag(point, demands, terms, chosen):
-    stamps = [point.updated_at]
-    for demand in demands:
-        stamps += [demand.pk, demand.updated_at, demand.party.updated_at]
-        stamps += [(c.pk, c.updated_at, c.source.updated_at) for c in demand.citations.all()]
-    for term in terms:
-        stamps += [term.pk, term.updated_at, term.offer.updated_at]
-    return hashlib.blake2b(repr((stamps, chosen)).encode(), digest_size=10).hexdigest()
+def card_etag(point, demands, cited, chosen):
+    """Changes whenever anything the card shows changes, including after a deployment
+    that changes its markup or its static files."""
+    parts = [
+        CARD_VERSION,
+        staticfiles_storage.url("css/embed.css"),
+        staticfiles_storage.url("js/embed-card.js"),
+        chosen,
+        point.pk,
+        point.updated_at,
+    ]
+    parts += [(d.pk, d.updated_at, d.party.updated_at) for d in demands]
+    parts += [(c.pk, c.updated_at, c.source.updated_at) for c in cited]
+    return hashlib.blake2b(repr(parts).encode(), digest_size=10).hexdigest()
+
+
+def framable_not_found(request):
+    """A card that is gone says so inside the host page, rather than as a refused frame."""
+    response = render(request, "embed/missing.html", {"theme": "auto"}, status=404)
+    patch_cache_control(response, public=True, max_age=60)
+    return response
 
 
 @require_safe
 @xframe_options_exempt
 @csp_override(FRAMABLE_CSP)
 def embed_card(request, slug):
-    point = get_object_or_404(StickingPoint.objects.published(), slug=slug)
+    point = StickingPoint.objects.published().filter(slug=slug).first()
+    if point is None:
+        return framable_not_found(request)
     chosen = options(request.GET)
     demands = list(point.demands.select_related("party").prefetch_related(prefetch_citations()))
-    terms = list(point.offer_terms.select_related("offer"))
+    # The sources behind the card: those of the explanation and of each side's demand.
+    references = References()
+    references.add_markdown(point.explanation)
+    references.add_cited_by(demands)
+    cited = list(references)
 
-    etag = f'"{card_etag(point, demands, terms, chosen)}"'
+    etag = f'"{card_etag(point, demands, cited, chosen)}"'
     response = get_conditional_response(request, etag=etag)
     if response is None:
         sides = {}
         for demand in demands:
             sides.setdefault(demand.party, demand)
-        sources = {c.source for demand in demands for c in demand.citations.all()}
-        updated = max(
-            [point.updated_at]
-            + [d.updated_at for d in demands]
-            + [t.updated_at for t in terms]
-            + [t.offer.updated_at for t in terms]
-        )
+        sources = {citation.source for citation in cited}
         response = render(
             request,
             "embed/card.html",
@@ -118,20 +139,42 @@ def embed_card(request, slug):
                 "point": point,
                 "sides": list(sides.values()),
                 "sources": sorted(sources, key=lambda s: (s.published_on is None, s.title)),
-                "updated": updated,
-                "page_url": request.build_absolute_uri(point.get_absolute_url()),
+                "updated": max([point.updated_at] + [d.updated_at for d in demands]),
+                "page_url": absolute(request, point.get_absolute_url()),
                 **chosen,
             },
         )
-        response["ETag"] = etag
+    response["ETag"] = etag
     patch_cache_control(response, public=True, max_age=MAX_AGE)
     return response
+
+
+def _site_key(scheme, netloc):
+    """Host and port, lowercased, with the scheme's default port left out."""
+    parts = urlsplit(f"{scheme}://{netloc}")
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    default = {"http": 80, "https": 443}.get(scheme)
+    hostname = (parts.hostname or "").lower()
+    return hostname if port in (None, default) else f"{hostname}:{port}"
+
+
+def _ours(request, parts):
+    if parts.scheme not in {"http", "https"} or parts.username or parts.password:
+        return False
+    ours = {_site_key(request.scheme, request.get_host())}
+    if settings.SITE_URL:
+        site = urlsplit(settings.SITE_URL)
+        ours.add(_site_key(site.scheme, site.netloc))
+    return _site_key(parts.scheme, parts.netloc) in ours
 
 
 def _point_for(request, url):
     """The published sticking point that `url` (its page or its card) shows."""
     parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or parts.netloc != request.get_host():
+    if not _ours(request, parts):
         raise Http404("Not one of our pages.")
     try:
         match = resolve(parts.path)
@@ -139,15 +182,25 @@ def _point_for(request, url):
         raise Http404("Not one of our pages.") from error
     if match.url_name not in {"sticking_point_detail", "embed_card"}:
         raise Http404("Only sticking points can be embedded.")
-    return get_object_or_404(StickingPoint.objects.published(), slug=match.kwargs["slug"])
+    point = StickingPoint.objects.published().filter(slug=match.kwargs["slug"]).first()
+    if point is None:
+        raise Http404("No published sticking point there.")
+    return point
 
 
-def _positive(value, name):
+def _pixels(value, name):
     if value in (None, ""):
         return None
-    if not value.isdigit() or not 0 < int(value) <= 10000:
-        raise ValueError(f"{name} must be a whole number of pixels from 1 to 10000.")
+    if not value.isdigit() or int(value) == 0:
+        raise ValueError(f"{name} must be a whole number of pixels greater than 0.")
     return int(value)
+
+
+def _oembed_response(data, status=200):
+    response = JsonResponse(data, status=status)
+    # Consumers may fetch from a browser; every answer, errors included, is public.
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 @require_safe
@@ -158,38 +211,36 @@ def oembed(request):
         )
     url = request.GET.get("url", "")
     if not url or len(url) > 2000:
-        return JsonResponse({"error": "Give the URL of a sticking point as url."}, status=400)
+        return _oembed_response({"error": "Give the URL of a sticking point as url."}, status=400)
     try:
-        max_width = _positive(request.GET.get("maxwidth"), "maxwidth")
-        max_height = _positive(request.GET.get("maxheight"), "maxheight")
+        max_width = _pixels(request.GET.get("maxwidth"), "maxwidth")
+        max_height = _pixels(request.GET.get("maxheight"), "maxheight")
     except ValueError as error:
-        return JsonResponse({"error": str(error)}, status=400)
+        return _oembed_response({"error": str(error)}, status=400)
     try:
         point = _point_for(request, url)
     except Http404:
-        return JsonResponse({"error": "No embeddable sticking point at that URL."}, status=404)
+        return _oembed_response({"error": "No embeddable sticking point at that URL."}, status=404)
 
-    chosen = options(_query(url))
+    query = {key: values[-1] for key, values in parse_qs(urlsplit(url).query).items()}
+    chosen = options(query)
     width = min(CARD_WIDTH, max_width or CARD_WIDTH)
-    height = min(CARD_HEIGHT[chosen["variant"]], max_height or CARD_HEIGHT[chosen["variant"]])
-    response = JsonResponse(
+    default_height = CARD_HEIGHT[chosen["variant"]]
+    height = min(default_height, max_height or default_height)
+    response = _oembed_response(
         {
             "version": "1.0",
             "type": "rich",
             "title": point.question,
             "provider_name": "Strike Explainer",
-            "provider_url": request.build_absolute_uri(reverse("home")),
+            "provider_url": absolute(request, reverse("home")),
             "cache_age": MAX_AGE,
-            "html": snippet(request, point, width=width, height=height, **chosen),
+            "html": snippet(
+                request, point, width=width, height=height, max_height=max_height, **chosen
+            ),
             "width": width,
             "height": height,
         }
     )
-    # Consumers may fetch from the browser; the answer is public either way.
-    response["Access-Control-Allow-Origin"] = "*"
     patch_cache_control(response, public=True, max_age=MAX_AGE)
     return response
-
-
-def _query(url):
-    return {key: values[-1] for key, values in parse_qs(urlsplit(url).query).items()}

@@ -97,6 +97,18 @@ class TestCard:
         assert card(editor_client, draft.slug).status_code == 404
         assert card(client, "no-such-point").status_code == 404
 
+    def test_a_missing_card_says_so_inside_the_host_page(self, client, db):
+        response = card(client, "withdrawn-point")
+        assert response.status_code == 404
+        assert "This explainer card is not available" in response.content.decode()
+        assert "frame-ancestors *" in response["Content-Security-Policy"]
+        assert not response.has_header("X-Frame-Options")
+
+    def test_sources_include_those_cited_only_in_the_explanation(self, client, seeded):
+        point = StickingPoint.objects.get(slug="minimum-staffing")
+        html = card(client, point.slug).content.decode()
+        assert "<cite>Hollywood&#x27;s Drama Continues" in html
+
     def test_queries_are_bounded(self, client, seeded, django_assert_max_num_queries):
         with django_assert_max_num_queries(6):
             assert card(client).status_code == 200
@@ -110,6 +122,7 @@ class TestCardCaching:
             reverse("embed_card", args=[AI]), headers={"If-None-Match": first["ETag"]}
         )
         assert again.status_code == 304
+        assert again["ETag"] == first["ETag"]
         assert again["Cache-Control"] == "public, max-age=300"
 
     def test_etag_changes_when_that_points_content_changes(self, client, seeded):
@@ -120,6 +133,26 @@ class TestCardCaching:
         after = card(client)
         assert after["ETag"] != before
         assert "A revised position." in after.content.decode()
+
+    @pytest.mark.parametrize("change", ["party_name", "source_title", "standing", "question"])
+    def test_etag_changes_when_anything_on_the_card_changes(self, client, seeded, change):
+        from explainer.models import Party, Source
+
+        before = card(client)["ETag"]
+        point = StickingPoint.objects.get(slug=AI)
+        if change == "party_name":
+            party = Party.objects.get(short_name="AMPTP")
+            party.short_name = "The AMPTP"
+            party.save()
+        elif change == "source_title":
+            source = Source.objects.get(published_on__isnull=True)
+            source.title = "A retitled article"
+            source.save()
+        else:
+            point.standing = "agreed" if change == "standing" else point.standing
+            point.question = "Renamed?" if change == "question" else point.question
+            point.save()
+        assert card(client)["ETag"] != before
 
     def test_etag_differs_between_options(self, client, seeded):
         assert card(client)["ETag"] != card(client, theme="dark")["ETag"]
@@ -152,6 +185,40 @@ class TestOEmbed:
         assert data["width"] <= 320 and data["height"] <= 200
         assert 'width="320"' in data["html"] and 'height="200"' in data["html"]
 
+    def test_maxheight_caps_the_self_sizing_iframe(self, client, seeded):
+        data = oembed(client, url=page_url(), maxheight="300").json()
+        assert data["height"] == 300
+        assert 'data-max-height="300"' in data["html"]
+
+    def test_huge_maxwidth_is_clamped_to_the_card_width(self, client, seeded):
+        data = oembed(client, url=page_url(), maxwidth="99999999").json()
+        assert data["width"] == 560
+
+    @pytest.mark.parametrize(
+        "url",
+        [
+            "http://TESTSERVER/points/artificial-intelligence/",
+            "http://testserver:80/points/artificial-intelligence/",
+        ],
+    )
+    def test_equivalent_spellings_of_our_address_are_accepted(self, client, seeded, url):
+        assert oembed(client, url=url).status_code == 200
+
+    def test_the_canonical_site_url_is_used_and_accepted(self, client, seeded, settings):
+        settings.SITE_URL = "https://explainer.example"
+        url = "https://explainer.example/points/artificial-intelligence/"
+        data = oembed(client, url=url).json()
+        assert (
+            'src="https://explainer.example/embed/points/artificial-intelligence/"'
+            in (data["html"])
+        )
+        assert 'src="https://explainer.example/static/embed/v1/embed.js"' in data["html"]
+
+    def test_errors_are_readable_by_browser_consumers(self, client, seeded):
+        response = oembed(client, url="http://elsewhere.example/")
+        assert response.status_code == 404
+        assert response["Access-Control-Allow-Origin"] == "*"
+
     def test_the_card_url_and_its_options_are_embeddable_too(self, client, seeded):
         url = f"http://testserver/embed/points/{AI}/?variant=compact&theme=dark"
         data = oembed(client, url=url).json()
@@ -165,6 +232,9 @@ class TestOEmbed:
             "http://testserver/timeline/",
             "http://testserver/no/such/page/",
             "javascript:alert(1)",
+            "http://testserver@elsewhere.example/points/artificial-intelligence/",
+            "http://user@testserver/points/artificial-intelligence/",
+            "http://testserver:99999/points/artificial-intelligence/",
         ],
     )
     def test_urls_that_are_not_our_sticking_points_are_404(self, client, seeded, url):
@@ -181,7 +251,7 @@ class TestOEmbed:
 
     @pytest.mark.parametrize(
         "params",
-        [{}, {"url": ""}, {"maxwidth": "wide"}, {"maxheight": "-5"}, {"maxwidth": "99999999"}],
+        [{}, {"url": ""}, {"maxwidth": "wide"}, {"maxheight": "-5"}, {"maxwidth": "0"}],
     )
     def test_malformed_requests_are_400_with_a_message(self, client, seeded, params):
         response = oembed(client, **{"url": page_url(), **params} if params else {})

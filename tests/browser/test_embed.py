@@ -8,10 +8,13 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from explainer.embeds import CARD_HEIGHT, CARD_WIDTH
+from explainer.models import StickingPoint
+
 pytestmark = pytest.mark.browser
 
 POINT = "/points/artificial-intelligence/"
-DEFAULT_HEIGHT = "480"
+DEFAULT_HEIGHT = str(CARD_HEIGHT["full"])
 
 
 @pytest.fixture
@@ -43,12 +46,12 @@ def copied_snippet(page, site):
     return page.locator("#embed-snippet").input_value()
 
 
-def host_page(snippet):
+def host_page(snippet, extra=""):
     return (
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
         "<title>A host newsroom</title></head><body><h1>Our story</h1>"
-        f"<p>Before the card.</p>{snippet}<p id='after'>After the card.</p></body></html>"
+        f"<p>Before the card.</p>{snippet}<p id='after'>After the card.</p>{extra}</body></html>"
     )
 
 
@@ -105,6 +108,90 @@ def test_without_the_script_the_card_still_shows_at_its_default_height(site, hos
     expect(card.get_by_role("heading", level=1)).to_be_visible()
     page.wait_for_timeout(500)  # give any stray resize a chance to happen
     expect(page.locator("iframe")).to_have_attribute("height", DEFAULT_HEIGHT)
+
+
+def test_every_seed_card_fits_its_default_height_without_the_script(site, page):
+    page.set_viewport_size({"width": CARD_WIDTH, "height": 800})
+    for slug in StickingPoint.objects.published().values_list("slug", flat=True):
+        for variant, height in CARD_HEIGHT.items():
+            page.goto(f"{site}/embed/points/{slug}/?variant={variant}")
+            used = page.evaluate(
+                "Math.ceil(document.documentElement.getBoundingClientRect().height)"
+            )
+            assert used <= height, (slug, variant, used)
+
+
+def test_two_cards_on_one_page_each_take_their_own_height(site, host, page):
+    snippet = copied_snippet(page, site)
+    compact = snippet.replace(
+        POINT.replace("points", "embed/points"), "/embed/points/free-work/?variant=compact"
+    )
+    host.pages["/two"] = host_page(snippet + compact)
+    page.goto(host.url + "/two")
+    frames = page.locator("iframe[data-strike-explainer]")
+    expect(frames.nth(0)).not_to_have_attribute("height", DEFAULT_HEIGHT)
+    expect(frames.nth(1)).not_to_have_attribute("height", str(CARD_HEIGHT["compact"]))
+    for index in range(2):
+        frame = frames.nth(index).element_handle().content_frame()
+        expect(frames.nth(index)).to_have_attribute("height", str(card_height(frame)))
+    assert frames.nth(0).get_attribute("height") != frames.nth(1).get_attribute("height")
+
+
+def test_a_script_that_loads_late_still_sizes_the_card(site, host, page):
+    snippet = copied_snippet(page, site)
+    iframe_only, script = snippet.split("\n")
+    src = script.split('src="')[1].split('"')[0]
+    late = (
+        "<script>setTimeout(function () { var s = document.createElement('script');"
+        f" s.src = '{src}'; document.body.appendChild(s); }}, 1500);</script>"
+    )
+    host.pages["/late"] = host_page(iframe_only, extra=late)
+    page.goto(host.url + "/late")
+    card = page.frame_locator("iframe[data-strike-explainer]")
+    expect(card.get_by_role("heading", level=1)).to_be_visible()
+    iframe = page.locator("iframe[data-strike-explainer]")
+    expect(iframe).not_to_have_attribute("height", DEFAULT_HEIGHT, timeout=8000)
+
+
+def test_a_snippet_pasted_twice_still_works(site, host, page):
+    snippet = copied_snippet(page, site)
+    host.pages["/twice"] = host_page(snippet + snippet)
+    page.goto(host.url + "/twice")
+    frames = page.locator("iframe[data-strike-explainer]")
+    for index in range(2):
+        expect(frames.nth(index)).not_to_have_attribute("height", DEFAULT_HEIGHT)
+
+
+def test_height_messages_from_another_origin_are_ignored(site, host, page):
+    host.pages["/story"] = host_page(copied_snippet(page, site))
+    # A frame of the host's own origin that imitates a card's message.
+    host.pages["/imitator"] = (
+        "<!doctype html><title>x</title><script>setTimeout(function () {"
+        "parent.postMessage({type: 'strike-explainer:height', height: 9}, '*');"
+        "}, 800);</script>"
+    )
+    host.pages["/with-imitator"] = host_page(
+        copied_snippet(page, site), extra="<iframe src='/imitator' title='imitator'></iframe>"
+    )
+    page.goto(host.url + "/with-imitator")
+    card_frame = page.locator("iframe[data-strike-explainer]")
+    expect(card_frame).not_to_have_attribute("height", DEFAULT_HEIGHT)
+    settled = card_frame.get_attribute("height")
+    page.wait_for_timeout(1500)
+    expect(card_frame).to_have_attribute("height", settled)
+    assert page.locator("iframe[title='imitator']").get_attribute("height") is None
+
+
+def test_copy_button_copies_the_snippet(site, browser):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(site + POINT)
+    page.get_by_role("button", name="Copy the code").click()
+    expect(page.locator("[data-copy-status]")).to_have_text("Copied.")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == page.locator("#embed-snippet").input_value()
+    assert copied.startswith("<iframe ")
+    context.close()
 
 
 def test_height_messages_from_elsewhere_are_ignored(site, host, page):

@@ -1,36 +1,58 @@
 /*
- * Strike Explainer embeds, version 1. Paste once per page, after any number of cards:
+ * Strike Explainer embeds, version 1. Paste after any number of cards:
  *   <script async src="https://EXPLAINER/static/embed/v1/embed.js"></script>
- * Each card iframe (marked data-strike-explainer) reports its height; this script sets
- * the iframe's height to match, accepting messages only from the explainer's origin and
- * only from the window of one of the page's card iframes.
+ * Each card reports its height with postMessage; this script sets the height of the
+ * iframe it came from, accepting messages only from the explainer's origin and only
+ * from the window of one of this page's iframes. An iframe's data-max-height, if any,
+ * caps the height (the card then scrolls).
  */
 (function () {
   "use strict";
-  if (window.strikeExplainerEmbeds) return;
-  window.strikeExplainerEmbeds = "1";
-
   const script = document.currentScript;
-  const origin = new URL(script ? script.src : "", document.baseURI).origin;
+  if (!script) return;
+  const origin = new URL(script.src, document.baseURI).origin;
+
+  // Loaded twice from one origin, the second copy does nothing; cards from another of
+  // our origins (www and apex, say) get their own listener.
+  const loaded = (window.strikeExplainerEmbeds = window.strikeExplainerEmbeds || {});
+  if (loaded[origin]) return;
+  loaded[origin] = true;
+
   const MIN = 80;
   const MAX = 4000;
 
-  function frames() {
-    return document.querySelectorAll("iframe[data-strike-explainer]");
+  function frameOf(source) {
+    for (const frame of document.getElementsByTagName("iframe")) {
+      if (frame.contentWindow === source) return frame;
+    }
+    return null;
   }
 
   window.addEventListener("message", function (event) {
     if (event.origin !== origin) return;
     const data = event.data;
     if (!data || data.type !== "strike-explainer:height") return;
+    const frame = frameOf(event.source);
     const height = Number(data.height);
-    if (!Number.isFinite(height)) return;
-    for (const frame of frames()) {
-      if (frame.contentWindow === event.source) {
-        frame.height = String(Math.min(MAX, Math.max(MIN, Math.ceil(height))));
-        frame.style.height = frame.height + "px";
-        return;
-      }
-    }
+    if (!frame || !Number.isFinite(height)) return;
+    const cap = Number(frame.dataset.maxHeight) || MAX;
+    const size = String(Math.min(cap, MAX, Math.max(MIN, Math.ceil(height))));
+    frame.height = size;
+    frame.style.height = size + "px";
   });
+
+  // Cards that reported before this script ran are asked to report again.
+  function ask(frame) {
+    if (frame.contentWindow && frame.src.indexOf(origin + "/") === 0) {
+      frame.contentWindow.postMessage({ type: "strike-explainer:measure" }, origin);
+    }
+  }
+  for (const frame of document.getElementsByTagName("iframe")) ask(frame);
+  document.addEventListener(
+    "load",
+    function (event) {
+      if (event.target.tagName === "IFRAME") ask(event.target);
+    },
+    true
+  );
 })();
