@@ -420,3 +420,12 @@ class TestValidators:
         page = client.get(url)["ETag"]
         fragment = client.get(url, headers={"HX-Request": "true"})["ETag"]
         assert page != fragment
+
+
+def test_every_time_element_has_a_valid_machine_readable_date(client, seeded):
+    valid = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+    urls = seed_urls() + [reverse("embed_card", args=["free-work"])]
+    for url in urls:
+        values = re.findall(r'<time[^>]*datetime="([^"]*)"', client.get(url).content.decode())
+        for value in values:
+            assert valid.match(value), (url, value)
