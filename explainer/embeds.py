@@ -105,7 +105,7 @@ def card_etag(point, demands, cited, chosen):
 
 def framable_not_found(request):
     """A card that is gone says so inside the host page, rather than as a refused frame."""
-    response = render(request, "embed/missing.html", {"theme": "auto"}, status=404)
+    response = render(request, "embed/missing.html", DEFAULTS, status=404)
     patch_cache_control(response, public=True, max_age=60)
     return response
 

@@ -2,33 +2,24 @@
 
 import hashlib
 
+from django.apps import apps
 from django.db import connection
 
 from explainer.access import can_preview
-from explainer.models import (
-    Citation,
-    Demand,
-    Event,
-    Offer,
-    OfferTerm,
-    Party,
-    Source,
-    StickingPoint,
-)
-
-CONTENT_MODELS = [StickingPoint, Demand, Offer, OfferTerm, Event, Party, Citation, Source]
 
 
 def content_version():
     """A short token for the state of all content, read in one query.
 
-    Row counts catch deletions, which leave no newer `updated_at` behind.
+    Every model of the app is content with an `updated_at`. Row counts catch deletions,
+    which leave no newer `updated_at` behind.
     """
+    models = apps.get_app_config("explainer").get_models()
     quote = connection.ops.quote_name
     # Built from model metadata only; no request data reaches this SQL.
     sql = " UNION ALL ".join(
         f"SELECT COUNT(*), MAX({quote('updated_at')}) FROM {quote(model._meta.db_table)}"  # noqa: S608
-        for model in CONTENT_MODELS
+        for model in models
     )
     with connection.cursor() as cursor:
         cursor.execute(sql)

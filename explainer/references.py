@@ -18,7 +18,6 @@ def prefetch_citations(lookup="citations"):
 
 class References:
     def __init__(self):
-        self._numbers = {}
         self._by_key = {}
 
     def __iter__(self):
@@ -29,10 +28,9 @@ class References:
 
     def add(self, citations):
         for citation in citations:
-            if citation.key not in self._numbers:
-                self._numbers[citation.key] = len(self._numbers) + 1
+            if citation.key not in self._by_key:
+                citation.number = len(self._by_key) + 1
                 self._by_key[citation.key] = citation
-                citation.number = self._numbers[citation.key]
 
     def add_cited_by(self, *groups):
         """Add the citations of every claim in `groups`, each a list of objects with
@@ -55,4 +53,5 @@ class References:
         return self._by_key.get(key)
 
     def number(self, citation):
-        return self._numbers.get(citation.key)
+        listed = self._by_key.get(citation.key)
+        return listed.number if listed else None

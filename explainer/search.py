@@ -72,7 +72,7 @@ def _full_text(queryset, fields, query):
 
 
 def _contains(queryset, fields, query):
-    words = query.split()[:10]
+    words = query.split()
     if not words:
         return []
     condition = reduce(

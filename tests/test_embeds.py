@@ -101,6 +101,7 @@ class TestCard:
         response = card(client, "withdrawn-point")
         assert response.status_code == 404
         assert "This explainer card is not available" in response.content.decode()
+        assert 'class="theme-auto variant-full"' in response.content.decode()
         assert "frame-ancestors *" in response["Content-Security-Policy"]
         assert not response.has_header("X-Frame-Options")
 
