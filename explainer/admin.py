@@ -10,6 +10,7 @@ from explainer.models import (
     Citation,
     Demand,
     Event,
+    GlossaryTerm,
     Offer,
     OfferTerm,
     Party,
@@ -68,12 +69,12 @@ class CitationForm(forms.ModelForm):
         return cleaned_data
 
 
-class CitationInline(admin.TabularInline):
+class CitationInline(admin.StackedInline):
     model = Citation
     form = CitationForm
-    fields = ["key", "passage", "speaker", "matches"]
+    fields = ["key", "passage", "kind", "speaker", "about", "matches"]
     readonly_fields = ["matches"]
-    autocomplete_fields = ["speaker"]
+    autocomplete_fields = ["speaker", "about"]
     extra = 0
     show_change_link = True
 
@@ -85,8 +86,8 @@ class CitationInline(admin.TabularInline):
 @admin.register(Source)
 class SourceAdmin(EditorAdmin):
     list_display = ["title", "publisher", "published_on", "citation_count", "broken_count"]
-    list_filter = ["publisher", "published_on"]
-    search_fields = ["title", "publisher", "author", "text"]
+    list_filter = ["publisher", "names_sources", "published_on"]
+    search_fields = ["title", "publisher", "author", "credits", "text"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_on"
     inlines = [CitationInline]
@@ -125,13 +126,13 @@ class SourceAdmin(EditorAdmin):
 @admin.register(Citation)
 class CitationAdmin(EditorAdmin):
     form = CitationForm
-    list_display = ["key", "excerpt", "speaker", "source", "matches"]
-    list_filter = [MatchesSourceFilter, "source", "speaker"]
-    list_select_related = ["source", "speaker"]
-    search_fields = ["key", "passage", "speaker__name"]
-    autocomplete_fields = ["source", "speaker"]
+    list_display = ["key", "excerpt", "kind", "speaker", "about", "source", "matches"]
+    list_filter = [MatchesSourceFilter, "kind", "source", "speaker", "about"]
+    list_select_related = ["source", "speaker", "about"]
+    search_fields = ["key", "passage", "speaker__name", "about__name"]
+    autocomplete_fields = ["source", "speaker", "about"]
     readonly_fields = ["position"]
-    fields = ["source", "key", "passage", "speaker", "position"]
+    fields = ["source", "key", "passage", "kind", "speaker", "about", "position"]
 
     @admin.display(description="passage")
     def excerpt(self, obj):
@@ -153,9 +154,24 @@ class PartyAdmin(EditorAdmin):
     fields = ["name", "slug", "short_name", "kind", "role", "parent", "description"]
 
 
+class DemandForm(forms.ModelForm):
+    """Refuses a position whose cited passages do not bear out who states it."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        party, cited = cleaned_data.get("party"), cleaned_data.get("citations")
+        if party is not None and cited is not None:
+            position = Demand(party=party, stated_by=cleaned_data.get("stated_by"))
+            error = position.attribution_error(list(cited.select_related("speaker", "about")))
+            if error:
+                self.add_error("stated_by", error)
+        return cleaned_data
+
+
 class DemandInline(admin.StackedInline):
     model = Demand
-    fields = ["party", "summary", "citations", "order"]
+    form = DemandForm
+    fields = ["party", "stated_by", "summary", "citations", "order"]
     autocomplete_fields = ["party", "citations"]
     extra = 0
 
@@ -169,11 +185,16 @@ class StickingPointAdmin(EditorAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [DemandInline]
     actions = ["publish", "unpublish"]
+    readonly_fields = ["as_of"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "question", "short_answer"]}),
         ("Explanation", {"fields": ["explanation"]}),
-        ("Status", {"fields": ["standing", "publication", "order"]}),
+        ("Status", {"fields": ["standing", "as_of", "publication", "order"]}),
     ]
+
+    @admin.display(description="account as of")
+    def as_of(self, obj):
+        return obj.as_of or "No dated source yet" if obj.pk else "Once saved: the newest source"
 
     @admin.action(description="Publish the selected sticking points")
     def publish(self, request, queryset):
@@ -210,8 +231,9 @@ class StickingPointAdmin(EditorAdmin):
 
 @admin.register(Demand)
 class DemandAdmin(EditorAdmin):
-    list_display = ["sticking_point", "party", "excerpt", "updated_at"]
-    list_filter = ["sticking_point", "party"]
+    form = DemandForm
+    list_display = ["sticking_point", "party", "stated_by", "excerpt", "updated_at"]
+    list_filter = ["sticking_point", "party", "stated_by"]
     list_select_related = ["sticking_point", "party"]
     search_fields = ["summary", "party__name", "sticking_point__title"]
     autocomplete_fields = ["sticking_point", "party", "citations"]
@@ -228,20 +250,34 @@ class OfferTermInline(admin.StackedInline):
     extra = 0
 
 
+class OfferForm(forms.ModelForm):
+    def clean(self):
+        cleaned_data = super().clean()
+        if cleaned_data.get("reception_summary") and not cleaned_data.get("reception_citations"):
+            self.add_error(
+                "reception_citations",
+                "Cite the passages that report how the offer was received.",
+            )
+        return cleaned_data
+
+
 @admin.register(Offer)
 class OfferAdmin(EditorAdmin):
+    form = OfferForm
     list_display = ["title", "party", "recipient", "date_display", "reception", "term_count"]
     list_filter = ["reception", "party", "date_precision"]
     list_select_related = ["party", "recipient"]
     search_fields = ["title", "summary", "reception_summary"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["party", "recipient", "citations"]
+    autocomplete_fields = ["party", "recipient", "citations", "reception_citations"]
     inlines = [OfferTermInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "party", "recipient", "summary"]}),
+        (None, {"fields": ["title", "slug", "party", "recipient", "summary", "citations"]}),
         ("When", {"fields": ["date", "date_precision"]}),
-        ("How it was received", {"fields": ["reception", "reception_summary"]}),
-        ("Sources", {"fields": ["citations"]}),
+        (
+            "How it was received",
+            {"fields": ["reception", "reception_summary", "reception_citations"]},
+        ),
     ]
 
     def get_queryset(self, request):
@@ -287,3 +323,15 @@ class EventAdmin(EditorAdmin):
     @admin.display(description="date", ordering="date")
     def date_display(self, obj):
         return obj.date_display
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(EditorAdmin):
+    list_display = ["term", "variants", "excerpt", "updated_at"]
+    search_fields = ["term", "variants", "definition"]
+    prepopulated_fields = {"slug": ["term"]}
+    fields = ["term", "slug", "variants", "definition"]
+
+    @admin.display(description="definition")
+    def excerpt(self, obj):
+        return Truncator(obj.definition).chars(90)

@@ -56,8 +56,9 @@ def normalise(text):
     return "".join(folded), origins
 
 
-def locate(passage, text):
-    """Where `passage` starts in `text`, or None when it does not occur there."""
+def locate_span(passage, text):
+    """Where `passage` occurs in `text`, as (start, end) offsets of the source's own
+    characters, or None when it does not occur there."""
     needle, _ = normalise(passage)
     if not needle:
         return None
@@ -65,7 +66,58 @@ def locate(passage, text):
     found = haystack.find(needle)
     if found == -1:
         return None
-    return origins[found]
+    return origins[found], origins[found + len(needle) - 1] + 1
+
+
+def locate(passage, text):
+    """Where `passage` starts in `text`, or None when it does not occur there."""
+    span = locate_span(passage, text)
+    return span[0] if span else None
+
+
+FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|me|my|we|we're|we've|us|our|ours)\b", re.IGNORECASE)
+OPENING_QUOTES = "\u201c"
+CLOSING_QUOTES = "\u201d"
+
+
+def _paragraph_bounds(text, index):
+    start = text.rfind("\n\n", 0, index)
+    end = text.find("\n\n", index)
+    return (0 if start == -1 else start + 2), (len(text) if end == -1 else end)
+
+
+def _inside_quotation_marks(text, index):
+    """Whether `index` falls between quotation marks, counted within its paragraph."""
+    start, _ = _paragraph_bounds(text, index)
+    before = text[start:index]
+    curly = before.count(OPENING_QUOTES) - before.count(CLOSING_QUOTES)
+    straight = before.count('"') % 2
+    return curly > 0 or straight == 1
+
+
+def _after_statement_lead_in(text, index):
+    """Whether the paragraph at `index` is set off as an excerpt, after a lead-in
+    paragraph that ends with a colon ("released a statement saying in part:")."""
+    start, _ = _paragraph_bounds(text, index)
+    previous = text[:start].rstrip()
+    return previous.endswith(":")
+
+
+def reads_as_quote(text, start, end):
+    """Whether the source prints text[start:end] as someone's own words.
+
+    The rule every citation follows: a passage is a direct quote only when the source
+    presents it as the speaker's own words: inside quotation marks, set off as an
+    excerpt of a statement, or in the speaker's own first person. Speech the reporter
+    relays without quotation marks ("the WGA said", "according to the WGA") is the
+    reporter's account.
+    """
+    inside = _inside_quotation_marks(text, start) and _inside_quotation_marks(text, end - 1)
+    return (
+        inside
+        or _after_statement_lead_in(text, start)
+        or bool(FIRST_PERSON.search(text[start:end].translate(_FOLD)))
+    )
 
 
 def recheck(*, source):
@@ -76,37 +128,19 @@ def recheck(*, source):
     broken = []
     changed = []
     for citation in source.citations.all():
-        position = locate(citation.passage, source.text)
-        if position is None:
+        span = locate_span(citation.passage, source.text)
+        if span is None:
             broken.append(citation)
-        if position != citation.position:
-            citation.position = position
+        position, end = span or (None, None)
+        length = None if span is None else end - position
+        if (position, length) != (citation.position, citation.length):
+            citation.position, citation.length = position, length
             changed.append(citation)
     if changed:
-        type(changed[0]).objects.bulk_update(changed, ["position"])
+        type(changed[0]).objects.bulk_update(changed, ["position", "length"])
     return broken
 
 
 def find_markers(markdown_text):
     """The citation keys that `markdown_text` cites, in order of first use."""
     return list(dict.fromkeys(MARKER_RE.findall(markdown_text or "")))
-
-
-def marker_errors(markdown_text):
-    """Messages for markers in `markdown_text` that an editor must fix."""
-    from explainer.models import Citation
-
-    keys = find_markers(markdown_text)
-    if not keys:
-        return []
-    known = dict(Citation.objects.filter(key__in=keys).values_list("key", "position"))
-    errors = []
-    for key in keys:
-        if key not in known:
-            errors.append(f"The marker [^{key}] names no citation. Check its key.")
-        elif known[key] is None:
-            errors.append(
-                f"The marker [^{key}] cites a passage that no longer matches its source. "
-                "Fix the citation first."
-            )
-    return errors

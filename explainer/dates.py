@@ -1,4 +1,5 @@
-"""Dates that say no more than their sources: a day, a month or just a year."""
+"""Dates that say no more than their sources: a day, a month, just a year, or only a
+latest date ("by August 28, 2023") when a source reports something without dating it."""
 
 import datetime
 
@@ -20,7 +21,8 @@ def display(date, precision):
         return str(date.year)
     if precision == "month":
         return date.strftime("%B %Y")
-    return f"{date.strftime('%B')} {date.day}, {date.year}"
+    day = f"{date.strftime('%B')} {date.day}, {date.year}"
+    return f"By {day}" if precision == "by" else day
 
 
 def iso(date, precision):

@@ -15,7 +15,8 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 
-from explainer.models import StickingPoint
+from explainer.models import Party, StickingPoint
+from explainer.positions import columns_for
 from explainer.references import References, prefetch_citations
 
 THEMES = {"auto", "light", "dark"}
@@ -24,10 +25,10 @@ DEFAULTS = {"theme": "auto", "variant": "full"}
 CARD_WIDTH = 560
 # Heights for a card whose host page lacks the resizing script: tall enough for the
 # seed's longest card at the default width (checked by a browser test); it scrolls beyond.
-CARD_HEIGHT = {"full": 600, "compact": 380}
+CARD_HEIGHT = {"full": 720, "compact": 460}
 MAX_AGE = 300
 # Bump when the card's markup changes, so caches drop cards rendered by older code.
-CARD_VERSION = "1"
+CARD_VERSION = "2"
 # The host-page script lives at an unhashed, versioned address so that pasted snippets
 # keep working across deployments; a breaking change gets a new version folder.
 RESIZER_PATH = "embed/v1/embed.js"
@@ -87,7 +88,7 @@ def embed_context(request, point):
     }
 
 
-def card_etag(point, demands, cited, chosen):
+def card_etag(point, demands, sides, cited, chosen):
     """Changes whenever anything the card shows changes, including after a deployment
     that changes its markup or its static files."""
     parts = [
@@ -97,8 +98,10 @@ def card_etag(point, demands, cited, chosen):
         chosen,
         point.pk,
         point.updated_at,
+        point.as_of and point.as_of.iso,
     ]
     parts += [(d.pk, d.updated_at, d.party.updated_at) for d in demands]
+    parts += [(s.pk, s.updated_at) for s in sides]
     parts += [(c.pk, c.updated_at, c.source.updated_at) for c in cited]
     return hashlib.blake2b(repr(parts).encode(), digest_size=10).hexdigest()
 
@@ -114,31 +117,30 @@ def framable_not_found(request):
 @xframe_options_exempt
 @csp_override(FRAMABLE_CSP)
 def embed_card(request, slug):
-    point = StickingPoint.objects.published().filter(slug=slug).first()
+    point = StickingPoint.objects.published().with_as_of().filter(slug=slug).first()
     if point is None:
         return framable_not_found(request)
     chosen = options(request.GET)
-    demands = list(point.demands.select_related("party").prefetch_related(prefetch_citations()))
+    demands = list(
+        point.demands.select_related("party__parent").prefetch_related(prefetch_citations())
+    )
+    sides = list(Party.objects.sides())
     # The sources behind the card: those of the explanation and of each side's demand.
     references = References()
     references.add_markdown(point.explanation)
     references.add_cited_by(demands)
     cited = list(references)
 
-    etag = f'"{card_etag(point, demands, cited, chosen)}"'
+    etag = f'"{card_etag(point, demands, sides, cited, chosen)}"'
     response = get_conditional_response(request, etag=etag)
     if response is None:
-        sides = {}
-        for demand in demands:
-            sides.setdefault(demand.party, demand)
-        sources = {citation.source for citation in cited}
         response = render(
             request,
             "embed/card.html",
             {
                 "point": point,
-                "sides": list(sides.values()),
-                "sources": sorted(sources, key=lambda s: (s.published_on is None, s.title)),
+                "columns": columns_for(demands, sides),
+                "sources": references.sources,
                 "updated": max([point.updated_at] + [d.updated_at for d in demands]),
                 "page_url": absolute(request, point.get_absolute_url()),
                 **chosen,
@@ -182,7 +184,9 @@ def _point_for(request, url):
         raise Http404("Not one of our pages.") from error
     if match.url_name not in {"sticking_point_detail", "embed_card"}:
         raise Http404("Only sticking points can be embedded.")
-    point = StickingPoint.objects.published().filter(slug=match.kwargs["slug"]).first()
+    point = (
+        StickingPoint.objects.published().with_as_of().filter(slug=match.kwargs["slug"]).first()
+    )
     if point is None:
         raise Http404("No published sticking point there.")
     return point
@@ -240,6 +244,10 @@ def oembed(request):
             ),
             "width": width,
             "height": height,
+            # Beyond the oEmbed fields: the date the account runs to, so a consumer
+            # never shows the state of August 2023 as today's.
+            "as_of": point.as_of.iso if point.as_of else None,
+            "as_of_text": f"as of {point.as_of}" if point.as_of else None,
         }
     )
     patch_cache_control(response, public=True, max_age=MAX_AGE)

@@ -3,21 +3,105 @@ The explainer's domain: sources and the passages cited from them, the parties to
 dispute, the sticking points, and the demands, offers and events that concern them.
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import CharField, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Cast, Concat, Substr
 from django.urls import reverse
 
-from explainer import citations, dates
+from explainer import citations, copyguard, dates
 from explainer.markdown import render_markdown
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+    BY = "by", "On or before (the source gives only a latest date)"
+
+
+class ProseMixin:
+    """Our own prose: fields listed in PROSE_FIELDS may not copy a source's words."""
+
+    PROSE_FIELDS = ()
+
+    def prose_errors(self):
+        index = source_index()
+        errors = {}
+        for name in self.PROSE_FIELDS:
+            copied = index.copied(getattr(self, name))
+            if copied:
+                errors[name] = copyguard.message(copied)
+        return errors
+
+    def clean(self):
+        errors = self.prose_errors()
+        if errors:
+            raise ValidationError(errors)
+
+
+class MarkedMixin:
+    """Prose in Markdown whose [^key] markers are kept as the relation `cited`."""
+
+    MARKDOWN_FIELD = ""
+
+    def link_citations(self):
+        self.cited.set(Citation.objects.cited_by_markers(getattr(self, self.MARKDOWN_FIELD)))
+
+
+_source_index = (None, None)
+
+
+def source_index():
+    """The copy guard's index of every source, rebuilt only when a source changes."""
+    global _source_index
+    state = tuple(Source.objects.order_by("pk").values_list("pk", "updated_at"))
+    if _source_index[0] != state:
+        texts = Source.objects.order_by("pk").values_list("title", "text")
+        _source_index = (state, copyguard.SourceIndex(texts))
+    return _source_index[1]
 
 
 class Source(models.Model):
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=120, unique=True)
-    publisher = models.CharField(max_length=200, blank=True)
-    author = models.CharField(max_length=200, blank=True)
+    publisher = models.CharField(
+        "outlet", max_length=200, blank=True, help_text="Leave empty when the piece names none."
+    )
+    author = models.CharField(
+        max_length=200, blank=True, help_text="Leave empty when the piece is unsigned."
+    )
+    credits = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who the piece says contributed to it, such as a wire service.",
+    )
+    names_sources = models.BooleanField(
+        "names its own sources",
+        default=False,
+        help_text=(
+            "Tick when the piece says where its information comes from: people it "
+            "interviewed, statements it quotes with their origin, or a wire service."
+        ),
+    )
     published_on = models.DateField(
-        null=True, blank=True, help_text="Leave empty when the article gives no date."
+        null=True, blank=True, help_text="Leave empty only when not even the month is known."
+    )
+    published_precision = models.CharField(
+        "date precision",
+        max_length=5,
+        choices=DatePrecision,
+        default=DatePrecision.DAY,
+        help_text="The precision the piece gives, never more.",
+    )
+    date_inferred = models.BooleanField(
+        "date inferred from content",
+        default=False,
+        help_text=(
+            "Tick when the piece carries no date and the one above comes from what it reports."
+        ),
     )
     url = models.URLField("URL", blank=True, help_text="Where the article lives, when known.")
     text = models.TextField(
@@ -35,8 +119,26 @@ class Source(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        self.published_on = dates.truncate(self.published_on, self.published_precision)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("source_detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_unsigned(self):
+        """Names neither an outlet nor an author: our prose attributes its claims to
+        "one unsigned report"."""
+        return not self.publisher and not self.author
+
+    @property
+    def date_display(self):
+        return dates.display(self.published_on, self.published_precision)
+
+    @property
+    def date_iso(self):
+        return dates.iso(self.published_on, self.published_precision)
 
 
 class PartyKind(models.TextChoices):
@@ -48,7 +150,20 @@ class PartyKind(models.TextChoices):
     PERSON = "person", "Person"
 
 
-class Party(models.Model):
+class PartyQuerySet(models.QuerySet):
+    def sides(self):
+        """The two sides of the dispute (or more): unions and employers' associations
+        that belong to no one. Every sticking point gives each a column."""
+        # "union" sorts after "employers": the striking side comes first.
+        return self.filter(
+            parent__isnull=True, kind__in=[PartyKind.UNION, PartyKind.EMPLOYERS]
+        ).order_by("-kind", "name")
+
+
+class Party(MarkedMixin, ProseMixin, models.Model):
+    PROSE_FIELDS = ("role", "description")
+    MARKDOWN_FIELD = "description"
+
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=120, unique=True)
     short_name = models.CharField(
@@ -74,7 +189,12 @@ class Party(models.Model):
         help_text="Who they are, in our words. Markdown; cite with [^citation-key].",
     )
     description_html = models.TextField(blank=True, editable=False)
+    cited = models.ManyToManyField(
+        "Citation", related_name="described_parties", blank=True, editable=False
+    )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PartyQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -86,14 +206,35 @@ class Party(models.Model):
     def save(self, *args, **kwargs):
         self.description_html = render_markdown(self.description)
         super().save(*args, **kwargs)
+        self.link_citations()
 
     def get_absolute_url(self):
         return reverse("party_detail", kwargs={"slug": self.slug})
 
+    @property
+    def in_prose(self):
+        """How a sentence names the party: "the WGA", "Netflix", "Zack Stentz"."""
+        name = self.short_name or self.name
+        organisation = self.kind in {PartyKind.UNION, PartyKind.BRANCH, PartyKind.EMPLOYERS}
+        return f"the {name}" if organisation else name
+
+    @property
+    def side(self):
+        """The party at the top of this one's chain of belonging."""
+        party = self
+        seen = {party.pk}
+        while party.parent_id is not None and party.parent_id not in seen:
+            party = party.parent
+            seen.add(party.pk)
+        return party
+
     def clean(self):
-        errors = citations.marker_errors(self.description)
+        errors = self.prose_errors()
+        marker_errors = Citation.objects.marker_errors(self.description)
+        if marker_errors:
+            errors["description"] = marker_errors
         if errors:
-            raise ValidationError({"description": errors})
+            raise ValidationError(errors)
         seen = {self.pk}
         ancestor = self.parent
         while ancestor is not None and self.pk is not None:
@@ -105,7 +246,43 @@ class Party(models.Model):
             ancestor = ancestor.parent
 
 
+class CitationQuerySet(models.QuerySet):
+    def verified(self):
+        """Citations a reader may see: those that still match their source, each with
+        `printed`, the passage exactly as the source prints it."""
+        return (
+            self.filter(position__isnull=False)
+            .select_related("source", "speaker", "about")
+            .defer("source__text")
+            .annotate(printed=Substr("source__text", F("position") + 1, F("length")))
+        )
+
+    def cited_by_markers(self, markdown_text):
+        return self.filter(key__in=citations.find_markers(markdown_text))
+
+    def marker_errors(self, markdown_text):
+        """Messages for markers in `markdown_text` that an editor must fix."""
+        keys = citations.find_markers(markdown_text)
+        if not keys:
+            return []
+        known = dict(self.filter(key__in=keys).values_list("key", "position"))
+        errors = []
+        for key in keys:
+            if key not in known:
+                errors.append(f"The marker [^{key}] names no citation. Check its key.")
+            elif known[key] is None:
+                errors.append(
+                    f"The marker [^{key}] cites a passage that no longer matches its source. "
+                    "Fix the citation first."
+                )
+        return errors
+
+
 class Citation(models.Model):
+    class Kind(models.TextChoices):
+        QUOTE = "quote", "Direct quote: the speaker's own words"
+        REPORT = "report", "Reporter's account: what the reporter says a party said or did"
+
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="citations")
     key = models.SlugField(
         max_length=80,
@@ -115,16 +292,37 @@ class Citation(models.Model):
     passage = models.TextField(
         help_text=(
             "Copied word for word from the source. Curly and straight quotes, dashes and "
-            "line breaks may differ; every word must match."
+            "line breaks may differ; every word must match. Readers see the source's own "
+            "characters."
         )
+    )
+    kind = models.CharField(
+        max_length=6,
+        choices=Kind,
+        default=Kind.REPORT,
+        help_text=(
+            "A direct quote is what the source prints as the speaker's own words: inside "
+            "quotation marks, set off as an excerpt of a statement, or in the speaker's "
+            "first person. Leave out the reporter's “she said”. Anything else, including "
+            "speech relayed without quotation marks (“the WGA said …”, “according to "
+            "the WGA …”), is a reporter's account."
+        ),
     )
     speaker = models.ForeignKey(
         Party,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="quotes",
-        help_text="Who said it, when the passage quotes someone.",
+        help_text="For a direct quote: whose words these are.",
+    )
+    about = models.ForeignKey(
+        Party,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        help_text="For a reporter's account: the party whose words or actions it reports, if any.",
     )
     position = models.PositiveIntegerField(
         null=True,
@@ -132,35 +330,165 @@ class Citation(models.Model):
         editable=False,
         help_text="Where the passage starts in the source's text; empty if it no longer matches.",
     )
+    length = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="How many of the source's characters the passage spans.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["source", "position", "key"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="quote", speaker__isnull=False, about__isnull=True)
+                | Q(kind="report", speaker__isnull=True),
+                name="quote_has_speaker_report_has_none",
+                violation_error_message=(
+                    "A direct quote needs its speaker; a reporter's account has no speaker, "
+                    "only the party it is about."
+                ),
+            )
+        ]
 
     def __str__(self):
         return self.key
 
     def save(self, *args, **kwargs):
-        self.position = citations.locate(self.passage, self.source.text)
+        span = citations.locate_span(self.passage, self.source.text)
+        self.position, self.length = (span[0], span[1] - span[0]) if span else (None, None)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if self.kind == self.Kind.QUOTE:
+            if self.speaker_id is None:
+                errors["speaker"] = "Name the speaker of a direct quote."
+            if self.about_id is not None:
+                errors["about"] = "A direct quote names its speaker, not a party it is about."
+        elif self.speaker_id is not None:
+            errors["speaker"] = (
+                "A reporter's account has no speaker. Name the party it is about instead, "
+                "or make it a direct quote if the source prints the speaker's own words."
+            )
+        span = None
+        if self.source_id and self.passage:
+            span = citations.locate_span(self.passage, self.source.text)
+        if (
+            self.kind == self.Kind.QUOTE
+            and span
+            and not citations.reads_as_quote(self.source.text, *span)
+        ):
+            errors.setdefault(
+                "kind",
+                "The source does not print this passage as the speaker's own words: it is "
+                "not in quotation marks, not set off as a statement, and not in the "
+                "speaker's first person. Make it a reporter's account.",
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_verified(self):
         return self.position is not None
+
+    @property
+    def is_quote(self):
+        return self.kind == self.Kind.QUOTE
+
+
+# The claims of a sticking point, as paths from a citation to the point they support.
+AS_OF_PATHS = {
+    "explanation": "explained_points",
+    "positions": "demands__sticking_point",
+    "terms": "offer_terms__sticking_point",
+    "offers": "offers__terms__sticking_point",
+    "receptions": "receptions__terms__sticking_point",
+    "events": "events__sticking_points",
+}
+
+
+def _newest_source_stamp(path):
+    """The publication date and precision ("2023-08-28|day") of the newest dated
+    source that a verified citation reached through `path` comes from."""
+    return Subquery(
+        Citation.objects.filter(
+            **{path: OuterRef("pk")},
+            position__isnull=False,
+            source__published_on__isnull=False,
+        )
+        .order_by("-source__published_on")
+        .annotate(
+            stamp=Concat(
+                Cast("source__published_on", CharField()),
+                Value("|"),
+                "source__published_precision",
+                output_field=CharField(),
+            )
+        )
+        .values("stamp")[:1]
+    )
+
+
+class AsOf:
+    """The date an account runs to: the newest publication date among its sources."""
+
+    def __init__(self, date, precision):
+        self.date, self.precision = date, precision
+
+    @classmethod
+    def newest(cls, stamps):
+        stamps = [stamp for stamp in stamps if stamp]
+        if not stamps:
+            return None
+        date, precision = max(stamps).split("|")
+        return cls(datetime.date.fromisoformat(date), precision)
+
+    @staticmethod
+    def latest(as_ofs):
+        """The newest of several accounts' dates, or None."""
+        as_ofs = [as_of for as_of in as_ofs if as_of]
+        return max(as_ofs, key=lambda as_of: as_of.date) if as_ofs else None
+
+    def __str__(self):
+        return dates.display(self.date, self.precision)
+
+    def __eq__(self, other):
+        return isinstance(other, AsOf) and (self.date, self.precision) == (
+            other.date,
+            other.precision,
+        )
+
+    @property
+    def iso(self):
+        return dates.iso(self.date, self.precision)
 
 
 class StickingPointQuerySet(models.QuerySet):
     def published(self):
         return self.filter(publication=StickingPoint.Publication.PUBLISHED)
 
+    def with_as_of(self):
+        """Annotate each point with what its `as_of` needs, in the same query."""
+        return self.annotate(
+            **{f"as_of_{name}": _newest_source_stamp(path) for name, path in AS_OF_PATHS.items()}
+        )
 
-class StickingPoint(models.Model):
+
+class StickingPoint(MarkedMixin, ProseMixin, models.Model):
+    PROSE_FIELDS = ("title", "question", "short_answer", "explanation")
+    MARKDOWN_FIELD = "explanation"
+
     class Publication(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
 
     class Standing(models.TextChoices):
-        NO_OFFER = "no_offer", "No offer on the table"
+        NO_OFFER = "no_offer", "Unresolved, no offer reported"
+        CONTESTED = "contested", "Unresolved, one side's position rejected by the other"
         OFFER_REJECTED = "offer_rejected", "Offer made, rejected"
         AGREED = "agreed", "Agreed"
 
@@ -182,6 +510,9 @@ class StickingPoint(models.Model):
         )
     )
     explanation_html = models.TextField(blank=True, editable=False)
+    cited = models.ManyToManyField(
+        "Citation", related_name="explained_points", blank=True, editable=False
+    )
     standing = models.CharField(
         "where it stands",
         max_length=20,
@@ -211,6 +542,7 @@ class StickingPoint(models.Model):
     def save(self, *args, **kwargs):
         self.explanation_html = render_markdown(self.explanation)
         super().save(*args, **kwargs)
+        self.link_citations()
 
     def get_absolute_url(self):
         return reverse("sticking_point_detail", kwargs={"slug": self.slug})
@@ -219,21 +551,74 @@ class StickingPoint(models.Model):
     def is_published(self):
         return self.publication == self.Publication.PUBLISHED
 
+    @property
+    def as_of(self):
+        """The date this account runs to: the newest publication date among the sources
+        it rests on. Read from `with_as_of()`'s annotations when present."""
+        if not hasattr(self, "as_of_explanation"):
+            annotated = type(self).objects.with_as_of().filter(pk=self.pk).first()
+            if annotated is None:
+                return None
+            self.__dict__.update(
+                {f"as_of_{name}": getattr(annotated, f"as_of_{name}") for name in AS_OF_PATHS}
+            )
+        return AsOf.newest(getattr(self, f"as_of_{name}") for name in AS_OF_PATHS)
+
     def clean(self):
-        errors = citations.marker_errors(self.explanation)
-        if not errors and self.is_published and not citations.find_markers(self.explanation):
-            errors = ["A published explanation needs at least one citation marker."]
+        errors = self.prose_errors()
+        marker_errors = Citation.objects.marker_errors(self.explanation)
+        if (
+            not marker_errors
+            and self.is_published
+            and not citations.find_markers(self.explanation)
+        ):
+            marker_errors = ["A published explanation needs at least one citation marker."]
+        if marker_errors:
+            errors["explanation"] = marker_errors
         if errors:
-            raise ValidationError({"explanation": errors})
+            raise ValidationError(errors)
 
 
-class Demand(models.Model):
+class Demand(ProseMixin, models.Model):
+    """A position: what one party asks for, insists on or objects to on one sticking
+    point, and who states it in the sources."""
+
+    PROSE_FIELDS = ("summary",)
+
+    class StatedBy(models.TextChoices):
+        PARTY = "party", "The party itself"
+        OTHER_SIDE = "other_side", "The other side"
+        REPORTER = "reporter", "A reporter"
+
     sticking_point = models.ForeignKey(
         StickingPoint, on_delete=models.CASCADE, related_name="demands"
     )
-    party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="demands")
+    party = models.ForeignKey(
+        Party,
+        on_delete=models.PROTECT,
+        related_name="demands",
+        verbose_name="whose position",
+        help_text=(
+            "The party that holds this position. A claim one side makes about the other "
+            "belongs to the side that makes it: “the WGA says the studios blocked progress” "
+            "is the WGA's position, never the studios'."
+        ),
+    )
+    stated_by = models.CharField(
+        "who states it",
+        max_length=10,
+        choices=StatedBy,
+        default=StatedBy.PARTY,
+        help_text=(
+            "Who, in the cited passages, says this is the party's position: the party "
+            "itself, the other side, or only a reporter."
+        ),
+    )
     summary = models.TextField(
-        help_text="What this party asks for or insists on, in one or two neutral sentences."
+        help_text=(
+            "The position in one or two neutral sentences of our own. Readers see who "
+            "states it above it."
+        )
     )
     citations = models.ManyToManyField(Citation, related_name="demands")
     order = models.PositiveSmallIntegerField(default=0)
@@ -241,18 +626,36 @@ class Demand(models.Model):
 
     class Meta:
         ordering = ["sticking_point", "order", "pk"]
+        verbose_name = "position"
 
     def __str__(self):
         return f"{self.party}: {self.sticking_point}"
 
+    def attribution_error(self, cited):
+        """Why the passages `cited` do not support who this position says states it,
+        or None when they do."""
+        side = self.party.side
+        by = [c.speaker or c.about for c in cited if c.speaker_id or c.about_id]
+        if self.stated_by == self.StatedBy.PARTY:
+            own = {self.party.pk, *self.party.members.values_list("pk", flat=True)}
+            if not any(party.pk in own for party in by):
+                return (
+                    f"None of the cited passages quotes {self.party.in_prose} or reports "
+                    f"what {self.party.in_prose} said or did. Cite one, or choose who "
+                    "states this position."
+                )
+        elif self.stated_by == self.StatedBy.OTHER_SIDE:
+            if not any(party.side.pk != side.pk for party in by):
+                return (
+                    "None of the cited passages quotes or reports the other side. Cite "
+                    "one, or choose who states this position."
+                )
+        elif not any(not c.is_quote for c in cited):
+            return "None of the cited passages is a reporter's account."
+        return None
 
-class DatePrecision(models.TextChoices):
-    DAY = "day", "Day"
-    MONTH = "month", "Month"
-    YEAR = "year", "Year"
 
-
-class DatedMixin(models.Model):
+class DatedMixin(ProseMixin, models.Model):
     """A date that claims no more than the sources support."""
 
     date = models.DateField(
@@ -283,6 +686,8 @@ class DatedMixin(models.Model):
 
 
 class Offer(DatedMixin):
+    PROSE_FIELDS = ("title", "summary", "reception_summary")
+
     class Reception(models.TextChoices):
         PENDING = "pending", "No answer yet"
         REJECTED = "rejected", "Rejected"
@@ -302,7 +707,16 @@ class Offer(DatedMixin):
     reception_summary = models.TextField(
         blank=True, help_text="How the other side received it, in our words."
     )
-    citations = models.ManyToManyField(Citation, related_name="offers")
+    citations = models.ManyToManyField(
+        Citation, related_name="offers", help_text="The passages behind the summary."
+    )
+    reception_citations = models.ManyToManyField(
+        Citation,
+        related_name="receptions",
+        blank=True,
+        verbose_name="citations for the reception",
+        help_text="The passages that report how it was received.",
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -312,7 +726,9 @@ class Offer(DatedMixin):
         return self.title
 
 
-class OfferTerm(models.Model):
+class OfferTerm(ProseMixin, models.Model):
+    PROSE_FIELDS = ("summary",)
+
     offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="terms")
     sticking_point = models.ForeignKey(
         StickingPoint, on_delete=models.PROTECT, related_name="offer_terms"
@@ -336,6 +752,8 @@ class OfferTerm(models.Model):
 
 
 class Event(DatedMixin):
+    PROSE_FIELDS = ("title", "summary")
+
     class Kind(models.TextChoices):
         NEGOTIATION = "negotiation", "Negotiation"
         OFFER = "offer", "Offer"
@@ -360,3 +778,41 @@ class Event(DatedMixin):
 
     def __str__(self):
         return f"{self.date_display}: {self.title}"
+
+
+class GlossaryTerm(ProseMixin, models.Model):
+    """A word readers outside Hollywood may not know, defined by the explainer itself:
+    a definition, not a claim from the sources."""
+
+    PROSE_FIELDS = ("definition",)
+
+    term = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    variants = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text=(
+            "Other forms of the term that should link to it, separated by commas, "
+            "such as “residual, residuals”."
+        ),
+    )
+    definition = models.TextField(
+        help_text="Two or three plain sentences in our own words. No Markdown, no citations."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = "glossary term"
+
+    def __str__(self):
+        return self.term
+
+    def get_absolute_url(self):
+        return reverse("glossary") + f"#term-{self.slug}"
+
+    @property
+    def forms(self):
+        """Every form of the term a page may use, longest first."""
+        forms = {self.term, *(v.strip() for v in self.variants.split(",") if v.strip())}
+        return sorted(forms, key=len, reverse=True)

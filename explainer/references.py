@@ -7,13 +7,8 @@ from explainer.citations import find_markers
 from explainer.models import Citation
 
 
-def verified_citations():
-    """Citations a reader may see: those that still match their source."""
-    return Citation.objects.filter(position__isnull=False).select_related("source", "speaker")
-
-
 def prefetch_citations(lookup="citations"):
-    return Prefetch(lookup, queryset=verified_citations())
+    return Prefetch(lookup, queryset=Citation.objects.verified())
 
 
 class References:
@@ -32,22 +27,25 @@ class References:
                 citation.number = len(self._by_key) + 1
                 self._by_key[citation.key] = citation
 
-    def add_cited_by(self, *groups):
+    def add_cited_by(self, *groups, lookup="citations"):
         """Add the citations of every claim in `groups`, each a list of objects with
-        prefetched `citations`, in order."""
+        prefetched `lookup`, in order."""
         for group in groups:
             for claim in group:
-                self.add(claim.citations.all())
+                self.add(getattr(claim, lookup).all())
 
-    def add_markdown(self, *texts):
-        """Add the citations that Markdown texts cite, in order, in one query."""
+    def add_markdown(self, *texts, found=None):
+        """Add the citations that Markdown texts cite, in order: from `found` when the
+        page already holds them, else in one query."""
         keys = []
         for text in texts:
             keys += [key for key in find_markers(text) if key not in keys]
         if not keys:
             return
-        found = {c.key: c for c in verified_citations().filter(key__in=keys)}
-        self.add(found[key] for key in keys if key in found)
+        if found is None:
+            found = Citation.objects.verified().filter(key__in=keys)
+        by_key = {c.key: c for c in found}
+        self.add(by_key[key] for key in keys if key in by_key)
 
     def get(self, key):
         return self._by_key.get(key)
@@ -55,3 +53,13 @@ class References:
     def number(self, citation):
         listed = self._by_key.get(citation.key)
         return listed.number if listed else None
+
+    @property
+    def sources(self):
+        """The sources the listed citations come from, newest first."""
+        sources = {c.source.pk: c.source for c in self}
+        return sorted(
+            sources.values(),
+            key=lambda s: (s.published_on is not None, s.published_on, s.title),
+            reverse=True,
+        )

@@ -12,8 +12,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 
-from explainer.models import Event, Party, StickingPoint
-from explainer.references import verified_citations
+from explainer.models import Citation, Event, Party, StickingPoint
 
 # (label, queryset, searched fields with their full-text weights)
 SCOPES = {
@@ -30,7 +29,7 @@ SCOPES = {
         {"title": "A", "summary": "B"},
     ),
     "passages": (
-        verified_citations,
+        lambda: Citation.objects.verified(),
         {"passage": "A", "speaker__name": "B", "source__title": "C"},
     ),
 }

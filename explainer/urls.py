@@ -15,6 +15,8 @@ urlpatterns = [
     path("sources/<slug:slug>/", views.source_detail, name="source_detail"),
     path("search/", views.search, name="search"),
     path("citations/<slug:key>/", views.citation_detail, name="citation_detail"),
+    path("glossary/", views.glossary, name="glossary"),
+    path("glossary/<slug:slug>/", views.glossary_term, name="glossary_term"),
     path("embed/points/<slug:slug>/", embeds.embed_card, name="embed_card"),
     path("oembed/", embeds.oembed, name="oembed"),
     path("admin/", admin.site.urls),

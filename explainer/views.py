@@ -1,7 +1,7 @@
 """The public explainer. One view per page; an htmx request gets the page's partial from
 the same template."""
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import etag, require_safe
@@ -12,8 +12,21 @@ from explainer import search as site_search
 from explainer.access import can_preview
 from explainer.forms import SearchForm, TimelineFilterForm
 from explainer.freshness import page_etag
-from explainer.models import Demand, Event, Offer, OfferTerm, Party, Source, StickingPoint
-from explainer.references import References, prefetch_citations, verified_citations
+from explainer.glossary import Glossary
+from explainer.models import (
+    AsOf,
+    Citation,
+    Demand,
+    Event,
+    GlossaryTerm,
+    Offer,
+    OfferTerm,
+    Party,
+    Source,
+    StickingPoint,
+)
+from explainer.positions import columns_for
+from explainer.references import References, prefetch_citations
 
 PUBLIC_MAX_AGE = 300
 
@@ -23,6 +36,10 @@ def visible_points(request):
     if can_preview(request.user):
         return StickingPoint.objects.all()
     return StickingPoint.objects.published()
+
+
+def page_glossary():
+    return Glossary(GlossaryTerm.objects.only("term", "slug", "variants"))
 
 
 def respond(request, template, context, *, status=200, private=False):
@@ -45,15 +62,12 @@ def events_with_citations(events):
 @require_safe
 @etag(page_etag)
 def home(request):
-    points = list(visible_points(request))
+    points = list(visible_points(request).with_as_of())
     latest_events = list(
         events_with_citations(Event.objects.all()).order_by("-date", "-sequence")[:4]
     )
     parties = list(
-        Party.objects.filter(parent__isnull=True)
-        .exclude(kind="person")
-        .annotate(member_count=Count("members"))
-        .order_by("kind", "name")
+        Party.objects.filter(parent__isnull=True).exclude(kind="person").order_by("kind", "name")
     )
     references = References()
     references.add_cited_by(latest_events)
@@ -66,9 +80,11 @@ def home(request):
         {
             "points": points,
             "standings": standings,
+            "as_of": AsOf.latest(point.as_of for point in points),
             "latest_events": latest_events,
             "parties": parties,
             "references": references,
+            "glossary": page_glossary(),
         },
         private=any(not point.is_published for point in points),
     )
@@ -77,25 +93,25 @@ def home(request):
 @require_safe
 @etag(page_etag)
 def sticking_point_detail(request, slug):
-    point = get_object_or_404(visible_points(request), slug=slug)
-    demands = list(point.demands.select_related("party").prefetch_related(prefetch_citations()))
+    point = get_object_or_404(visible_points(request).with_as_of(), slug=slug)
+    demands = list(
+        point.demands.select_related("party__parent").prefetch_related(prefetch_citations())
+    )
     terms = list(
         point.offer_terms.select_related("offer__party", "offer__recipient")
-        .prefetch_related(prefetch_citations(), prefetch_citations("offer__citations"))
+        .prefetch_related(prefetch_citations(), prefetch_citations("offer__reception_citations"))
         .order_by("offer__date", "offer__pk")
     )
     events = list(events_with_citations(point.events.all()))
-
-    sides = {}
-    for demand in demands:
-        sides.setdefault(demand.party, []).append(demand)
+    columns = columns_for(demands, list(Party.objects.sides()))
 
     # Numbered in the order the page shows them: explanation, sides, offers, events.
     references = References()
     references.add_markdown(point.explanation)
-    references.add_cited_by(*sides.values())
+    references.add_cited_by(*(column.positions for column in columns))
     for term in terms:
-        references.add_cited_by([term, term.offer])
+        references.add_cited_by([term])
+        references.add_cited_by([term.offer], lookup="reception_citations")
     references.add_cited_by(events)
 
     return respond(
@@ -103,11 +119,12 @@ def sticking_point_detail(request, slug):
         "explainer/stickingpoint_detail.html",
         {
             "point": point,
-            "sides": sides,
+            "columns": columns,
             "terms": terms,
             "events": events,
             "references": references,
             "embed": embeds.embed_context(request, point) if point.is_published else None,
+            "glossary": page_glossary(),
         },
         private=not point.is_published,
     )
@@ -136,6 +153,7 @@ def timeline(request):
             "form": form,
             "events": events,
             "references": references,
+            "glossary": page_glossary(),
             "partial": "results",
         },
         status=status,
@@ -160,6 +178,7 @@ def party_detail(request, slug):
         .select_related("party", "recipient")
         .prefetch_related(
             prefetch_citations(),
+            prefetch_citations("reception_citations"),
             Prefetch(
                 "terms",
                 queryset=OfferTerm.objects.filter(sticking_point__in=points).select_related(
@@ -168,13 +187,25 @@ def party_detail(request, slug):
             ),
         )
     )
-    quotes = list(verified_citations().filter(speaker=party))
+    # Its own words, what reporters say it said or did, and what its description cites,
+    # in one query; its own words are listed apart from reporters' accounts.
+    passages = list(
+        Citation.objects.verified()
+        .filter(Q(speaker=party) | Q(about=party) | Q(described_parties=party))
+        .distinct()
+        .order_by("source", "position")
+    )
+    quotes = [c for c in passages if c.is_quote and c.speaker_id == party.pk]
+    reports = [c for c in passages if not c.is_quote and c.about_id == party.pk]
     events = list(events_with_citations(party.events.all()))
+    others = [side for side in Party.objects.sides() if side.pk != party.side.pk]
 
     references = References()
-    references.add_markdown(party.description)
+    references.add_markdown(party.description, found=passages)
     references.add_cited_by(demands, offers)
+    references.add_cited_by(offers, lookup="reception_citations")
     references.add(quotes)
+    references.add(reports)
     references.add_cited_by(events)
     return respond(
         request,
@@ -184,8 +215,11 @@ def party_detail(request, slug):
             "demands": demands,
             "offers": offers,
             "quotes": quotes,
+            "reports": reports,
+            "other_side": others[0] if len(others) == 1 else None,
             "events": events,
             "references": references,
+            "glossary": page_glossary(),
         },
         private=can_preview(request.user),
     )
@@ -197,7 +231,7 @@ def source_detail(request, slug):
     source = get_object_or_404(Source.objects.defer("text"), slug=slug)
     points = visible_points(request)
     passages = list(
-        verified_citations()
+        Citation.objects.verified()
         .filter(source=source)
         .prefetch_related(
             Prefetch(
@@ -212,16 +246,14 @@ def source_detail(request, slug):
                     "sticking_point"
                 ),
             ),
+            Prefetch("explained_points", queryset=points.only("title", "slug")),
             "events",
             "offers",
         )
         .order_by("position")
     )
-    # Which explanations cite each passage: markers live in the Markdown itself.
-    explanations = list(points.only("title", "slug", "explanation", "publication"))
     for citation in passages:
-        marker = f"[^{citation.key}]"
-        used_by = {p.pk: p for p in explanations if marker in p.explanation}
+        used_by = {p.pk: p for p in citation.explained_points.all()}
         for item in [*citation.demands.all(), *citation.offer_terms.all()]:
             used_by.setdefault(item.sticking_point.pk, item.sticking_point)
         citation.used_by_points = sorted(used_by.values(), key=lambda p: p.title)
@@ -271,9 +303,23 @@ def search(request):
 @etag(page_etag)
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def citation_detail(request, key):
-    citation = get_object_or_404(verified_citations(), key=key)
+    citation = get_object_or_404(Citation.objects.verified(), key=key)
     return respond(
         request,
         "explainer/citation_detail.html",
         {"citation": citation, "partial": "preview"},
     )
+
+
+@require_safe
+@etag(page_etag)
+def glossary(request):
+    return respond(request, "explainer/glossary.html", {"terms": list(GlossaryTerm.objects.all())})
+
+
+@require_safe
+@etag(page_etag)
+@vary_on_headers("HX-Request", "HX-History-Restore-Request")
+def glossary_term(request, slug):
+    term = get_object_or_404(GlossaryTerm, slug=slug)
+    return respond(request, "explainer/glossary_term.html", {"term": term, "partial": "preview"})

@@ -29,6 +29,7 @@ def make_citation(**fields):
         fields["source"] = make_source()
     fields.setdefault("key", f"cite-{n}")
     fields.setdefault("passage", "Negotiators met for six weeks.")
+    fields.setdefault("kind", "quote" if fields.get("speaker") else "report")
     return Citation.objects.create(**fields)
 
 

@@ -4,7 +4,15 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from explainer.models import Citation, Demand, Event, Offer, OfferTerm, StickingPoint
+from explainer.models import (
+    Citation,
+    Demand,
+    Event,
+    GlossaryTerm,
+    Offer,
+    OfferTerm,
+    StickingPoint,
+)
 from tests.conftest import make_citation, make_party, make_source, make_sticking_point
 
 EXPLAINER_MODELS = [
@@ -16,6 +24,7 @@ EXPLAINER_MODELS = [
     "offer",
     "offerterm",
     "event",
+    "glossaryterm",
 ]
 
 
@@ -48,7 +57,11 @@ def content():
         date_precision="month",
     )
     event.citations.add(citation)
+    glossary_term = GlossaryTerm.objects.create(
+        term="Residuals", slug="residuals", definition="Payments when work is shown again."
+    )
     return {
+        "glossaryterm": glossary_term,
         "source": citation.source,
         "citation": citation,
         "party": wga,
@@ -81,6 +94,7 @@ SEARCH_TERMS = {
     "offer": "Offer",
     "offerterm": "Offer",
     "event": "Strike",
+    "glossaryterm": "Residuals",
 }
 
 
@@ -132,7 +146,12 @@ def test_a_passage_not_in_its_source_is_refused_next_to_the_passage_field(editor
     source = make_source()
     response = editor_client.post(
         reverse("admin:explainer_citation_add"),
-        {"source": source.pk, "key": "made-up", "passage": "Words the article never said."},
+        {
+            "source": source.pk,
+            "key": "made-up",
+            "passage": "Words the article never said.",
+            "kind": "report",
+        },
     )
     assert response.status_code == 200
     form = response.context["adminform"].form
@@ -147,7 +166,12 @@ def test_a_passage_with_straight_quotes_is_accepted_and_positioned(editor_client
     source = make_source()
     response = editor_client.post(
         reverse("admin:explainer_citation_add"),
-        {"source": source.pk, "key": "fair-deal", "passage": 'wanted "a fair deal" - nothing'},
+        {
+            "source": source.pk,
+            "key": "fair-deal",
+            "passage": 'wanted "a fair deal" - nothing',
+            "kind": "report",
+        },
     )
     assert response.status_code == 302
     assert Citation.objects.get(key="fair-deal").position == source.text.index("wanted")
@@ -160,6 +184,7 @@ def source_form(source, **changes):
         "publisher": "",
         "author": "",
         "published_on": "",
+        "published_precision": "day",
         "url": "",
         "text": source.text,
         "citations-TOTAL_FORMS": "0",
@@ -174,7 +199,9 @@ def source_form(source, **changes):
                 f"citations-{i}-source": source.pk,
                 f"citations-{i}-key": citation.key,
                 f"citations-{i}-passage": citation.passage,
-                f"citations-{i}-speaker": "",
+                f"citations-{i}-kind": citation.kind,
+                f"citations-{i}-speaker": citation.speaker_id or "",
+                f"citations-{i}-about": citation.about_id or "",
             }
         )
     data.update(changes)

@@ -68,3 +68,45 @@ def test_restoring_the_text_makes_a_flagged_citation_match_again():
     assert citations.recheck(source=source) == []
     citation.refresh_from_db()
     assert citation.is_verified
+
+
+STATEMENT = (
+    "The guild said talks had failed, and “we will not go back without a deal,” its chair "
+    "said. According to the guild, the studios refused.\n\n"
+    "The studios released a statement saying in part:\n\n"
+    "We remain committed to an agreement.\n\n"
+    "Our members are ready, the branch said on Twitter."
+)
+
+
+def span(passage, text=STATEMENT):
+    return citations.locate_span(passage, text)
+
+
+def test_a_span_covers_the_sources_own_characters():
+    start, end = span('we will not go back without a deal,"')
+    assert STATEMENT[start:end] == "we will not go back without a deal,”"
+
+
+@pytest.mark.parametrize(
+    "passage",
+    [
+        "we will not go back without a deal",  # inside quotation marks
+        "We remain committed to an agreement.",  # set off after "saying in part:"
+        "Our members are ready",  # the speaker's own first person
+    ],
+)
+def test_passages_the_source_prints_as_someones_words_read_as_quotes(passage):
+    assert citations.reads_as_quote(STATEMENT, *span(passage))
+
+
+@pytest.mark.parametrize(
+    "passage",
+    [
+        "The guild said talks had failed",  # speech relayed without quotation marks
+        "According to the guild, the studios refused.",
+        "The studios released a statement saying in part:",
+    ],
+)
+def test_relayed_speech_and_narration_read_as_reports(passage):
+    assert not citations.reads_as_quote(STATEMENT, *span(passage))

@@ -37,9 +37,9 @@ class TestCard:
         assert point.short_answer.replace("'", "&#x27;") in html
         assert "<dt>WGA</dt>" in html and "<dt>AMPTP</dt>" in html
         assert "Where it stands: <strong>Offer made, rejected</strong>" in html
-        assert "<cite>Hollywood is heading for a shutdown.</cite>" in html
+        assert "<cite>Hollywood is heading for a shutdown.</cite> (unsigned" in html
         assert f'href="{page_url()}" target="_top"' in html
-        assert re.search(r"Updated <time datetime=\"[^\"]+\">", html)
+        assert re.search(r"Last revised <time datetime=\"[^\"]+\">", html)
 
     def test_may_be_framed_by_any_site(self, client, seeded):
         response = card(client)
@@ -146,7 +146,7 @@ class TestCardCaching:
             party.short_name = "The AMPTP"
             party.save()
         elif change == "source_title":
-            source = Source.objects.get(published_on__isnull=True)
+            source = Source.objects.get(slug="hollywood-heading-for-shutdown")
             source.title = "A retitled article"
             source.save()
         else:

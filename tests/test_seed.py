@@ -48,7 +48,7 @@ def test_the_seed_covers_the_sticking_points_the_articles_discuss(seeded):
 def test_every_explanation_cites_and_every_marker_resolves(seeded):
     for point in StickingPoint.objects.all():
         assert citations.find_markers(point.explanation), point.slug
-        assert citations.marker_errors(point.explanation) == [], point.slug
+        assert Citation.objects.marker_errors(point.explanation) == [], point.slug
         assert "[^" in point.explanation_html  # rendered when loaded
 
 

@@ -4,6 +4,7 @@ from django import template
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from explainer import glossary as glossary_lib
 from explainer.citations import MARKER_RE
 from explainer.models import Citation
 
@@ -49,3 +50,9 @@ def with_markers(html, references):
         elif not in_code:
             pieces[index] = MARKER_RE.sub(replace, piece)
     return mark_safe("".join(pieces))  # noqa: S308
+
+
+@register.filter
+def gloss(value, glossary):
+    """Link the page's first use of each glossary term in `value`."""
+    return glossary_lib.gloss(value, glossary)

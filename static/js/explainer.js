@@ -13,16 +13,22 @@
 })();
 
 /*
- * Citation previews. A marker ([1]) links to its entry in the page's reference list;
- * with htmx it fetches the passage and inserts it as a small dialog right after the
- * marker. This script makes that dialog behave: it takes focus when it opens, closes on
- * Escape, on its Close button or on a second press of the marker, and gives focus back
- * to the marker. Only one preview is open at a time.
+ * Previews in place: citation markers and glossary terms. A marker ([1]) links to its
+ * entry in the page's reference list, a term to its entry in the glossary; with htmx
+ * either fetches a small dialog (the passage, or the explainer's definition) and inserts
+ * it right after the link. This script makes that dialog behave: it takes focus when it
+ * opens, closes on Escape, on its Close button or on a second press of the link, and
+ * gives focus back to the link. Only one preview is open at a time.
  */
 (function () {
   "use strict";
 
+  const TRIGGER = ".marker, .term";
   let openMarker = null;
+
+  function isTrigger(element) {
+    return Boolean(element.matches && element.matches(TRIGGER));
+  }
 
   function previewOf(marker) {
     const next = marker && marker.nextElementSibling;
@@ -42,7 +48,7 @@
 
   document.addEventListener("htmx:beforeRequest", function (event) {
     const marker = event.detail.elt;
-    if (!marker.classList || !marker.classList.contains("marker")) return;
+    if (!isTrigger(marker)) return;
     if (marker === openMarker) {
       // A second press closes the preview instead of fetching another copy.
       event.preventDefault();
@@ -54,12 +60,14 @@
 
   document.addEventListener("htmx:afterSettle", function (event) {
     const marker = event.detail.elt;
-    if (!marker.classList || !marker.classList.contains("marker")) return;
+    if (!isTrigger(marker)) return;
     const preview = previewOf(marker);
     if (!preview) return;
-    const id = "preview-" + marker.getAttribute("href").slice(1);
+    const id = "preview-" + marker.getAttribute("href").split("#")[1];
     preview.id = id;
-    preview.setAttribute("aria-label", "Source " + marker.textContent.trim());
+    if (marker.matches(".marker")) {
+      preview.setAttribute("aria-label", "Source " + marker.textContent.trim());
+    }
     marker.setAttribute("aria-controls", id);
     marker.setAttribute("aria-expanded", "true");
     openMarker = marker;
@@ -69,7 +77,7 @@
   // Markers are plain links until this script runs; only then do they open dialogs.
   document.addEventListener("htmx:load", function (event) {
     const root = event.detail.elt;
-    const markers = root.matches(".marker") ? [root] : root.querySelectorAll(".marker");
+    const markers = isTrigger(root) ? [root] : root.querySelectorAll(TRIGGER);
     for (const marker of markers) {
       marker.setAttribute("aria-haspopup", "dialog");
       marker.setAttribute("aria-expanded", "false");
@@ -88,11 +96,11 @@
   document.addEventListener("click", function (event) {
     // htmx fetches the preview; the marker's own link (to the reference list) is the
     // fallback for readers without JavaScript, so it must not also jump the page.
-    if (window.htmx && event.target.closest(".marker")) event.preventDefault();
+    if (window.htmx && event.target.closest(TRIGGER)) event.preventDefault();
     if (!openMarker) return;
     if (event.target.closest("[data-preview-close]")) {
       close(true);
-    } else if (!event.target.closest("[data-preview]") && !event.target.closest(".marker")) {
+    } else if (!event.target.closest("[data-preview]") && !event.target.closest(TRIGGER)) {
       close(false);
     }
   });

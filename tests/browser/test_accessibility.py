@@ -13,6 +13,8 @@ PAGES = [
     "/sources/hollywood-heading-for-shutdown/",
     "/search/?q=streaming",
     "/citations/wga-cave/",
+    "/glossary/",
+    "/glossary/residuals/",
     "/no-such-page/",
 ]
 
@@ -35,6 +37,14 @@ def test_every_page_type_passes_axe(site, browser, scheme):
 def test_an_open_citation_preview_passes_axe(site, page):
     page.goto(f"{site}/points/artificial-intelligence/")
     page.locator(".prose .marker").first.click()
+    page.get_by_role("dialog").wait_for()
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_an_open_definition_passes_axe(site, page):
+    page.goto(f"{site}/points/streaming-residuals/")
+    page.locator("a.term").first.click()
     page.get_by_role("dialog").wait_for()
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()

@@ -1,0 +1,30 @@
+"""A sticking point's columns: each side's positions, with who states them."""
+
+from explainer.models import Demand
+
+
+class Column:
+    """One party's column on a sticking point: its positions, with the side that would
+    state them as "the other side"."""
+
+    def __init__(self, party, positions, other_side):
+        self.party, self.positions, self.other_side = party, positions, other_side
+
+    @property
+    def states_its_own(self):
+        return any(p.stated_by == Demand.StatedBy.PARTY for p in self.positions)
+
+
+def columns_for(demands, sides):
+    """Every side of the dispute gets a column, reported positions or not; any other
+    party with a position gets one too, after them."""
+    by_party = {}
+    for demand in demands:
+        by_party.setdefault(demand.party, []).append(demand)
+    parties = list(sides) + [party for party in by_party if party not in sides]
+
+    def other(party):
+        others = [side for side in sides if side.pk != party.side.pk]
+        return others[0] if len(others) == 1 else None
+
+    return [Column(party, by_party.get(party, []), other(party)) for party in parties]
