@@ -122,7 +122,7 @@ class TestPartyPage:
 
     def test_a_party_with_no_quote_says_so(self, client, dispute):
         html = client.get(dispute["amptp"].get_absolute_url()).content.decode()
-        assert "The sources print no words of the AMPTP’s own in quotation marks." in html
+        assert "The sources print no words as the AMPTP’s own." in html
 
 
 class TestColumns:
