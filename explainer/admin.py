@@ -66,7 +66,34 @@ class CitationForm(forms.ModelForm):
                 f"This passage does not occur in “{source}”. Copy it exactly from the "
                 "source's text; quotes, dashes and line breaks may differ, words may not.",
             )
+        if self.instance.pk and {"kind", "speaker", "about"} & set(self.changed_data):
+            self._keep_positions_attributed(cleaned_data)
         return cleaned_data
+
+    def _keep_positions_attributed(self, cleaned_data):
+        """A citation's kind, speaker or subject decides who a position citing it is
+        stated by; a change that would leave such a position unsupported is refused."""
+        changed = Citation(
+            pk=self.instance.pk,
+            kind=cleaned_data.get("kind"),
+            speaker=cleaned_data.get("speaker"),
+            about=cleaned_data.get("about"),
+        )
+        broken = []
+        for position in self.instance.demands.select_related("party", "sticking_point"):
+            cited = [
+                changed if c.pk == changed.pk else c
+                for c in position.citations.select_related("speaker", "about")
+            ]
+            if position.attribution_error(cited):
+                broken.append(f"{position.party} on “{position.sticking_point}”")
+        if broken:
+            self.add_error(
+                "kind",
+                "This change would leave positions citing this passage without support "
+                "for who states them: " + "; ".join(broken) + ". Change those positions "
+                "first.",
+            )
 
 
 class CitationInline(admin.StackedInline):
@@ -215,7 +242,8 @@ class StickingPointAdmin(EditorAdmin):
         if refused:
             self.message_user(
                 request,
-                "Not published, because their explanations have citation problems: "
+                "Not published, because they have problems to fix (citations, or words "
+                "copied from a source): "
                 + ", ".join(refused)
                 + ". Open each one to see what to fix.",
                 messages.ERROR,

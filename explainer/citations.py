@@ -56,6 +56,25 @@ def normalise(text):
     return "".join(folded), origins
 
 
+DOUBLE_QUOTES = '"\u201c\u201d\u201e\u201f'
+
+
+def _trim_quotation_marks(text, start, end):
+    """The span without quotation marks at its edges that pair with nothing inside it:
+    pages put their own marks around a passage, and an editor who copied the source's
+    marks along with the words would otherwise get them twice."""
+    marks = sum(char in DOUBLE_QUOTES for char in text[start:end])
+    wrapped = text[start] in DOUBLE_QUOTES and text[end - 1] in DOUBLE_QUOTES
+    if end - start > 2 and marks == 2 and wrapped:
+        return start + 1, end - 1
+    if marks % 2:
+        if text[start] in DOUBLE_QUOTES:
+            return start + 1, end
+        if text[end - 1] in DOUBLE_QUOTES:
+            return start, end - 1
+    return start, end
+
+
 def locate_span(passage, text):
     """Where `passage` occurs in `text`, as (start, end) offsets of the source's own
     characters, or None when it does not occur there."""
@@ -66,7 +85,7 @@ def locate_span(passage, text):
     found = haystack.find(needle)
     if found == -1:
         return None
-    return origins[found], origins[found + len(needle) - 1] + 1
+    return _trim_quotation_marks(text, origins[found], origins[found + len(needle) - 1] + 1)
 
 
 def locate(passage, text):
@@ -75,49 +94,57 @@ def locate(passage, text):
     return span[0] if span else None
 
 
-FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|me|my|we|we're|we've|us|our|ours)\b", re.IGNORECASE)
-OPENING_QUOTES = "\u201c"
-CLOSING_QUOTES = "\u201d"
+# Case matters: "US" is a country, "us" a speaker.
+FIRST_PERSON = re.compile(
+    r"\b(?:I|I'm|I've|I'd|[Mm]e|[Mm]y|[Ww]e|[Ww]e're|[Ww]e've|[Uu]s|[Oo]ur|[Oo]urs)\b"
+)
+QUOTED_FRAGMENT = re.compile(r"\u201c[^\u201d]*\u201d|\"[^\"]*\"")
+STATEMENT_LEAD_IN = re.compile(
+    r"\b(?:statement|said|says|saying|wrote|writes|reads|read)\b[^.!?\n]*:$", re.IGNORECASE
+)
+
+
+PARAGRAPH_BREAK = re.compile(r"\n[ \t\r]*\n")
 
 
 def _paragraph_bounds(text, index):
-    start = text.rfind("\n\n", 0, index)
-    end = text.find("\n\n", index)
-    return (0 if start == -1 else start + 2), (len(text) if end == -1 else end)
+    starts = [m.end() for m in PARAGRAPH_BREAK.finditer(text, 0, index)]
+    end = PARAGRAPH_BREAK.search(text, index)
+    return (starts[-1] if starts else 0), (end.start() if end else len(text))
 
 
 def _inside_quotation_marks(text, index):
-    """Whether `index` falls between quotation marks, counted within its paragraph."""
-    start, _ = _paragraph_bounds(text, index)
+    """Whether `index` falls between quotation marks, counted within its paragraph.
+    Straight marks count only where they pair up: a lone one is an inch or a typo."""
+    start, end = _paragraph_bounds(text, index)
     before = text[start:index]
-    curly = before.count(OPENING_QUOTES) - before.count(CLOSING_QUOTES)
-    straight = before.count('"') % 2
-    return curly > 0 or straight == 1
+    curly = before.count("\u201c") - before.count("\u201d")
+    straight = before.count('"') % 2 == 1 and text[start:end].count('"') % 2 == 0
+    return curly > 0 or straight
 
 
 def _after_statement_lead_in(text, index):
     """Whether the paragraph at `index` is set off as an excerpt, after a lead-in
-    paragraph that ends with a colon ("released a statement saying in part:")."""
+    paragraph that introduces a statement ("released a statement saying in part:")."""
     start, _ = _paragraph_bounds(text, index)
-    previous = text[:start].rstrip()
-    return previous.endswith(":")
+    return bool(STATEMENT_LEAD_IN.search(text[:start].rstrip()))
 
 
 def reads_as_quote(text, start, end):
     """Whether the source prints text[start:end] as someone's own words.
 
     The rule every citation follows: a passage is a direct quote only when the source
-    presents it as the speaker's own words: inside quotation marks, set off as an
-    excerpt of a statement, or in the speaker's own first person. Speech the reporter
-    relays without quotation marks ("the WGA said", "according to the WGA") is the
-    reporter's account.
+    presents it as the speaker's own words: wholly inside one quotation, set off as an
+    excerpt after a lead-in that introduces a statement, or in the speaker's own first
+    person. Speech the reporter relays without quotation marks ("the WGA said",
+    "according to the WGA") is the reporter's account.
     """
-    inside = _inside_quotation_marks(text, start) and _inside_quotation_marks(text, end - 1)
-    return (
-        inside
-        or _after_statement_lead_in(text, start)
-        or bool(FIRST_PERSON.search(text[start:end].translate(_FOLD)))
+    words = text[start:end]
+    quoted = _inside_quotation_marks(text, start) and not any(
+        char in DOUBLE_QUOTES for char in words
     )
+    first_person = FIRST_PERSON.search(QUOTED_FRAGMENT.sub(" ", words.translate(_FOLD)))
+    return quoted or _after_statement_lead_in(text, start) or bool(first_person)
 
 
 def recheck(*, source):

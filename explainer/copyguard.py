@@ -14,11 +14,13 @@ from explainer.citations import normalise
 RUN_LENGTH = 8
 
 WORD_RE = re.compile(r"\w+(?:['.,]\w+)*")
-QUOTED_RE = re.compile(r'"[^"]*"')
-BLOCKQUOTE_RE = re.compile(r"^\s*>.*$", re.MULTILINE)
+CURLY_QUOTED_RE = re.compile(r"\u201c[^\u201c\u201d\n]*\u201d")
+STRAIGHT_QUOTED_RE = re.compile(r'"[^"\n]*"')
+BLOCKQUOTE_RE = re.compile(r"^[ \t]*>.*$", re.MULTILINE)
 MARKER_RE = re.compile(r"\[\^[-\w]+\]")
 LINK_RE = re.compile(r"\]\([^)]*\)")
-BREAK = "\n\x00\n"
+# Joins nothing: no word of a stretch runs on across it.
+BREAK = "\x00"
 
 
 def words(text):
@@ -27,14 +29,26 @@ def words(text):
     return WORD_RE.findall(folded.casefold())
 
 
-def own_words(text):
-    """The stretches of `text` that are ours: everything outside quotation marks, as
-    lists of words. A quotation, blockquote or marker ends one stretch."""
-    folded, _ = normalise(
-        BLOCKQUOTE_RE.sub(BREAK, LINK_RE.sub("]", MARKER_RE.sub(BREAK, text or "")))
-    )
-    folded = QUOTED_RE.sub(BREAK, folded)
-    return [WORD_RE.findall(piece.casefold()) for piece in folded.split("\x00")]
+def _unquoted(paragraph):
+    """A paragraph with its quotations replaced by breaks. Straight marks count only
+    when they pair up within the paragraph: a lone one quotes nothing."""
+    paragraph = CURLY_QUOTED_RE.sub(BREAK, paragraph)
+    if paragraph.count('"') % 2 == 0:
+        paragraph = STRAIGHT_QUOTED_RE.sub(BREAK, paragraph)
+    return paragraph
+
+
+def own_words(text, *, markdown=False):
+    """The stretches of `text` that are ours: everything outside quotation marks (and,
+    in Markdown, outside blockquotes), as lists of words. A marker is no break: readers
+    see the words on either side of it as one run."""
+    text = MARKER_RE.sub("", text or "").replace("\r\n", "\n")
+    if markdown:
+        text = BLOCKQUOTE_RE.sub(BREAK, LINK_RE.sub("]", text))
+    paragraphs = re.split(r"\n[ \t]*\n", text)
+    text = BREAK.join(_unquoted(paragraph) for paragraph in paragraphs)
+    folded, _ = normalise(text)
+    return [WORD_RE.findall(piece.casefold()) for piece in folded.split(BREAK)]
 
 
 class SourceIndex:
@@ -48,11 +62,11 @@ class SourceIndex:
             for start in range(len(source_words) - RUN_LENGTH + 1):
                 self._runs.setdefault(tuple(source_words[start : start + RUN_LENGTH]), name)
 
-    def copied(self, text):
+    def copied(self, text, *, markdown=False):
         """The longest run of words `text` copies from a source, as (words, source name),
         or None when it copies no run of RUN_LENGTH words."""
         found = None
-        for stretch in own_words(text):
+        for stretch in own_words(text, markdown=markdown):
             start = 0
             while start + RUN_LENGTH <= len(stretch):
                 name = self._runs.get(tuple(stretch[start : start + RUN_LENGTH]))

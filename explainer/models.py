@@ -26,26 +26,35 @@ class ProseMixin:
     """Our own prose: fields listed in PROSE_FIELDS may not copy a source's words."""
 
     PROSE_FIELDS = ()
+    MARKDOWN_FIELD = ""
+
+    def full_clean(self, exclude=None, **kwargs):
+        # A form that edits only some fields (the admin's list of sticking points edits
+        # only their order) cannot show errors on the others, and Django fails loudly
+        # when asked to; clean() leaves out the fields the form left out.
+        self._excluded = set(exclude or ())
+        super().full_clean(exclude=exclude, **kwargs)
 
     def prose_errors(self):
         index = source_index()
         errors = {}
         for name in self.PROSE_FIELDS:
-            copied = index.copied(getattr(self, name))
+            copied = index.copied(getattr(self, name), markdown=name == self.MARKDOWN_FIELD)
             if copied:
                 errors[name] = copyguard.message(copied)
         return errors
 
-    def clean(self):
-        errors = self.prose_errors()
+    def raise_for(self, errors):
+        errors = {k: v for k, v in errors.items() if k not in getattr(self, "_excluded", ())}
         if errors:
             raise ValidationError(errors)
+
+    def clean(self):
+        self.raise_for(self.prose_errors())
 
 
 class MarkedMixin:
     """Prose in Markdown whose [^key] markers are kept as the relation `cited`."""
-
-    MARKDOWN_FIELD = ""
 
     def link_citations(self):
         self.cited.set(Citation.objects.cited_by_markers(getattr(self, self.MARKDOWN_FIELD)))
@@ -92,7 +101,8 @@ class Source(models.Model):
     published_precision = models.CharField(
         "date precision",
         max_length=5,
-        choices=DatePrecision,
+        # A publication date is known to the day, month or year; "by" is for events.
+        choices=DatePrecision.choices[:3],
         default=DatePrecision.DAY,
         help_text="The precision the piece gives, never more.",
     )
@@ -121,6 +131,8 @@ class Source(models.Model):
 
     def save(self, *args, **kwargs):
         self.published_on = dates.truncate(self.published_on, self.published_precision)
+        # Browsers send text areas with CRLF line breaks; paragraphs are found by LF.
+        self.text = self.text.replace("\r\n", "\n").replace("\r", "\n")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -233,8 +245,7 @@ class Party(MarkedMixin, ProseMixin, models.Model):
         marker_errors = Citation.objects.marker_errors(self.description)
         if marker_errors:
             errors["description"] = marker_errors
-        if errors:
-            raise ValidationError(errors)
+        self.raise_for(errors)
         seen = {self.pk}
         ancestor = self.parent
         while ancestor is not None and self.pk is not None:
@@ -575,8 +586,7 @@ class StickingPoint(MarkedMixin, ProseMixin, models.Model):
             marker_errors = ["A published explanation needs at least one citation marker."]
         if marker_errors:
             errors["explanation"] = marker_errors
-        if errors:
-            raise ValidationError(errors)
+        self.raise_for(errors)
 
 
 class Demand(ProseMixin, models.Model):
@@ -633,11 +643,16 @@ class Demand(ProseMixin, models.Model):
 
     def attribution_error(self, cited):
         """Why the passages `cited` do not support who this position says states it,
-        or None when they do."""
-        side = self.party.side
+        or None when they do.
+
+        The party itself: a passage quotes it, or one of its branches, or reports what
+        it said or did. The other side: a passage quotes or reports a party of another
+        side of the dispute. A reporter: a passage is a reporter's account.
+        """
         by = [c.speaker or c.about for c in cited if c.speaker_id or c.about_id]
         if self.stated_by == self.StatedBy.PARTY:
-            own = {self.party.pk, *self.party.members.values_list("pk", flat=True)}
+            branches = self.party.members.filter(kind=PartyKind.BRANCH)
+            own = {self.party.pk, *branches.values_list("pk", flat=True)}
             if not any(party.pk in own for party in by):
                 return (
                     f"None of the cited passages quotes {self.party.in_prose} or reports "
@@ -645,10 +660,12 @@ class Demand(ProseMixin, models.Model):
                     "states this position."
                 )
         elif self.stated_by == self.StatedBy.OTHER_SIDE:
-            if not any(party.side.pk != side.pk for party in by):
+            sides = set(Party.objects.sides().values_list("pk", flat=True))
+            own_side = self.party.side.pk
+            if not any(party.side.pk in sides - {own_side} for party in by):
                 return (
-                    "None of the cited passages quotes or reports the other side. Cite "
-                    "one, or choose who states this position."
+                    "None of the cited passages quotes or reports the other side of the "
+                    "dispute. Cite one, or choose who states this position."
                 )
         elif not any(not c.is_quote for c in cited):
             return "None of the cited passages is a reporter's account."

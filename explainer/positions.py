@@ -24,7 +24,10 @@ def columns_for(demands, sides):
     parties = list(sides) + [party for party in by_party if party not in sides]
 
     def other(party):
-        others = [side for side in sides if side.pk != party.side.pk]
+        # The party's own side is itself or its parent (loaded with it); deeper chains
+        # are not followed here, which would cost a query per position.
+        own = party if party in sides else party.parent if party.parent in sides else None
+        others = [side for side in sides if side != own] if own else []
         return others[0] if len(others) == 1 else None
 
     return [Column(party, by_party.get(party, []), other(party)) for party in parties]

@@ -247,8 +247,10 @@ def source_detail(request, slug):
                 ),
             ),
             Prefetch("explained_points", queryset=points.only("title", "slug")),
+            Prefetch("described_parties", queryset=Party.objects.only("name", "slug")),
             "events",
             "offers",
+            "receptions",
         )
         .order_by("position")
     )
@@ -257,6 +259,8 @@ def source_detail(request, slug):
         for item in [*citation.demands.all(), *citation.offer_terms.all()]:
             used_by.setdefault(item.sticking_point.pk, item.sticking_point)
         citation.used_by_points = sorted(used_by.values(), key=lambda p: p.title)
+        offers = {o.pk: o for o in [*citation.offers.all(), *citation.receptions.all()]}
+        citation.used_by_offers = sorted(offers.values(), key=lambda o: o.date)
     return respond(
         request,
         "explainer/source_detail.html",

@@ -125,3 +125,26 @@ def test_an_undated_source_says_what_is_known(client, db):
     source = make_source(text="Talks failed.", published_on=None)
     html = client.get(source.get_absolute_url()).content.decode()
     assert "undated" in html
+
+
+@pytest.mark.parametrize("path", ["term", "offer", "reception"])
+def test_sources_behind_offers_on_the_point_count(point, path):
+    from explainer.models import Offer, OfferTerm
+
+    later = make_source(text="An offer was rejected.", published_on=datetime.date(2023, 9, 9))
+    citation = make_citation(source=later, passage="An offer was rejected.")
+    union = point.demands.get().party
+    offer = Offer.objects.create(
+        title="Offer",
+        slug="offer",
+        party=make_party(kind="employers"),
+        recipient=union,
+        summary="s",
+        date=datetime.date(2023, 9, 1),
+        date_precision="month",
+    )
+    term = OfferTerm.objects.create(offer=offer, sticking_point=point, summary="t")
+    {"term": term.citations, "offer": offer.citations, "reception": offer.reception_citations}[
+        path
+    ].add(citation)
+    assert as_of(point) == "September 9, 2023"

@@ -210,6 +210,48 @@ class TestStatedByIsChecked:
             in (response.context["adminform"].form.errors["stated_by"][0])
         )
 
+    def test_a_bystander_is_not_the_other_side(self, dispute):
+        critic = make_party(name="A critic", kind="person")
+        remark = make_citation(
+            source=dispute["source"], passage="Our offer stands,", speaker=critic
+        )
+        position = Demand(party=dispute["wga"], stated_by="other_side")
+        assert position.attribution_error([remark]) is not None
+
+    def test_a_member_speaking_for_themselves_does_not_state_the_unions_position(self, dispute):
+        writer = make_party(name="A writer", kind="person", parent=dispute["wga"])
+        remark = make_citation(
+            source=dispute["source"], passage="We want a fair deal", speaker=writer
+        )
+        assert Demand(party=dispute["wga"], stated_by="party").attribution_error([remark])
+        branch = make_party(name="West", kind="branch", parent=dispute["wga"])
+        statement = make_citation(
+            source=dispute["source"], passage="We want a fair deal", speaker=branch
+        )
+        assert (
+            Demand(party=dispute["wga"], stated_by="party").attribution_error([statement]) is None
+        )
+
+    def test_recasting_a_cited_passage_that_a_position_relies_on_is_refused(
+        self, editor_client, dispute
+    ):
+        citation = dispute["accusation"]
+        response = editor_client.post(
+            reverse("admin:explainer_citation_change", args=[citation.pk]),
+            {
+                "source": dispute["source"].pk,
+                "key": citation.key,
+                "passage": citation.passage,
+                "kind": "report",
+                "about": dispute["amptp"].pk,
+            },
+        )
+        assert response.status_code == 200
+        error = response.context["adminform"].form.errors["kind"][0]
+        assert "WGA on “AI”" in error
+        citation.refresh_from_db()
+        assert citation.about == dispute["wga"]
+
     def test_a_position_its_passages_bear_out_is_saved(self, editor_client, dispute):
         response = self.post_position(
             editor_client, dispute, dispute["amptp"], "party", dispute["amptp_report"]
@@ -220,7 +262,8 @@ class TestStatedByIsChecked:
 class TestPassagesAsPrinted:
     """Readers see the source's characters, whatever typography the editor typed."""
 
-    PRINTED = "We want a fair deal — nothing less,”"
+    # The source's own dash; the closing mark the editor copied is the page's to supply.
+    PRINTED = "We want a fair deal — nothing less,"
 
     def test_on_the_party_page_reference_list_and_preview(self, client, dispute):
         assert dispute["wga_quote"].passage != self.PRINTED

@@ -84,8 +84,23 @@ def span(passage, text=STATEMENT):
 
 
 def test_a_span_covers_the_sources_own_characters():
-    start, end = span('we will not go back without a deal,"')
-    assert STATEMENT[start:end] == "we will not go back without a deal,”"
+    start, end = span("we will not  go back\nwithout a deal,")
+    assert STATEMENT[start:end] == "we will not go back without a deal,"
+
+
+def test_quotation_marks_copied_with_a_passage_are_left_to_the_page():
+    for copied in [
+        '"we will not go back without a deal,"',
+        'we will not go back without a deal,"',
+    ]:
+        start, end = span(copied)
+        assert STATEMENT[start:end] == "we will not go back without a deal,"
+
+
+def test_balanced_quotation_marks_inside_a_passage_stay():
+    text = 'The WGA accuses the AMPTP of trying to make writers "cave." Talks resume.'
+    start, end = span('The WGA accuses the AMPTP of trying to make writers "cave."', text)
+    assert text[start:end].endswith('"cave."')
 
 
 @pytest.mark.parametrize(
@@ -110,3 +125,33 @@ def test_passages_the_source_prints_as_someones_words_read_as_quotes(passage):
 )
 def test_relayed_speech_and_narration_read_as_reports(passage):
     assert not citations.reads_as_quote(STATEMENT, *span(passage))
+
+
+@pytest.mark.parametrize(
+    ("text", "passage"),
+    [
+        # The reporter's words between two quotations.
+        (
+            "“Pay writers fairly,” the WGA said, adding that the studios “refuse to talk.”",
+            "Pay writers fairly,” the WGA said, adding that the studios “refuse to talk.",
+        ),
+        # "US" is a country, not a speaker's "us".
+        ("The AMPTP said US streaming residuals would rise.", "US streaming residuals"),
+        # A colon that introduces no statement.
+        (
+            "Here is what the deal includes:\n\nThe guild said residuals would rise.",
+            "The guild said residuals would rise.",
+        ),
+        # A lone straight mark is an inch, not a quotation.
+        ('A 12" screen, the AMPTP said, residuals would rise.', "residuals would rise."),
+        # First person inside a quoted fragment of someone else's words.
+        ("The WGA said the studios called it “our best offer”.", "called it “our best offer”."),
+    ],
+)
+def test_near_misses_read_as_reports(text, passage):
+    assert not citations.reads_as_quote(text, *span(passage, text))
+
+
+def test_a_statement_set_off_after_windows_line_breaks_still_reads_as_a_quote():
+    text = "The AMPTP released a statement saying in part:\r\n\r\nWe remain committed."
+    assert citations.reads_as_quote(text, *span("We remain committed.", text))

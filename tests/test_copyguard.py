@@ -35,11 +35,26 @@ def test_typography_and_case_do_not_hide_a_copy():
     [
         'The guild says the "behavior created a gig economy in a union workforce".',
         "The guild says the “behavior created a gig economy in a union workforce”.",
-        "> The companies’ behavior created a gig economy in a union workforce",
     ],
 )
 def test_quoted_words_are_allowed(text):
     assert INDEX.copied(text) is None
+
+
+def test_a_markdown_blockquote_is_a_quotation_but_a_plain_text_angle_bracket_is_not():
+    text = "> The companies’ behavior created a gig economy in a union workforce"
+    assert INDEX.copied(text, markdown=True) is None
+    assert INDEX.copied(text) is not None
+
+
+def test_a_lone_straight_mark_quotes_nothing():
+    text = 'A 2" cut: behavior created a gig economy in a union workforce, the "guild" said.'
+    assert INDEX.copied(text) is not None
+
+
+def test_a_quotation_never_runs_past_its_paragraph():
+    text = "It said “behavior created.\n\nBehavior created a gig economy in a union workforce."
+    assert INDEX.copied(text) is not None
 
 
 def test_a_quotation_breaks_a_run():
@@ -48,9 +63,10 @@ def test_a_quotation_breaks_a_run():
     assert INDEX.copied(text) is None
 
 
-def test_markers_break_a_run():
+def test_a_marker_does_not_hide_a_copy():
+    # Readers see the words either side of a marker as one run.
     text = "Negotiations took place at[^x] the headquarters in Sherman Oaks."
-    assert INDEX.copied(text) is None
+    assert INDEX.copied(text) is not None
 
 
 @pytest.mark.django_db
@@ -116,3 +132,26 @@ def test_an_inline_positions_copied_words_are_refused_on_that_position(editor_cl
     (inline,) = response.context["inline_admin_formsets"]
     assert "copied from “The May article”" in inline.formset.forms[0].errors["summary"][0]
     assert not Demand.objects.exists()
+
+
+@pytest.mark.django_db
+def test_reordering_points_in_the_list_works_even_if_a_later_source_matches_one(
+    editor_client,
+):
+    point = make_sticking_point(
+        short_answer="Negotiations took place at the headquarters in Sherman Oaks."
+    )
+    make_source(title="A later article", text=SOURCE)
+    response = editor_client.post(
+        reverse("admin:explainer_stickingpoint_changelist"),
+        {
+            "form-TOTAL_FORMS": "1",
+            "form-INITIAL_FORMS": "1",
+            "form-0-id": point.pk,
+            "form-0-order": "7",
+            "_save": "Save",
+        },
+    )
+    assert response.status_code == 302
+    point.refresh_from_db()
+    assert point.order == 7

@@ -431,3 +431,36 @@ def test_every_time_element_has_a_valid_machine_readable_date(client, seeded):
         values = re.findall(r'<time[^>]*datetime="([^"]*)"', client.get(url).content.decode())
         for value in values:
             assert valid.match(value), (url, value)
+
+
+def test_positions_of_deeply_nested_parties_cost_no_extra_queries(
+    client, db, django_assert_max_num_queries
+):
+    """A writer in a branch of the union: the page does not climb their chain per
+    position."""
+    from explainer.models import Demand
+    from tests.conftest import make_citation, make_party
+
+    union = make_party(kind="union")
+    make_party(kind="employers")
+    branch = make_party(kind="branch", parent=union)
+    point = make_sticking_point()
+    for _ in range(20):
+        writer = make_party(kind="person", parent=branch)
+        Demand.objects.create(sticking_point=point, party=writer, summary="d").citations.add(
+            make_citation(about=writer)
+        )
+    with django_assert_max_num_queries(MAX_QUERIES):
+        assert client.get(point.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(6):
+        assert client.get(reverse("embed_card", args=[point.slug])).status_code == 200
+
+
+def test_source_page_names_every_kind_of_use(client, seeded):
+    html = client.get(reverse("source_detail", args=["hollywood-heading-for-shutdown"]))
+    html = html.content.decode()
+    # Only an offer's reception cites this passage; only party pages cite the second.
+    reception = html.split('id="passage-wga-strike-begins-tuesday"')[1].split("</li>")[0]
+    assert "The AMPTP&#x27;s proposal before the strike" in reception
+    represents = html.split('id="passage-amptp-represents-studios"')[1].split("</li>")[0]
+    assert "Alliance of Motion Picture and Television Producers</a>" in represents

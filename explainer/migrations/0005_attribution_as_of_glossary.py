@@ -6,17 +6,37 @@ from django.db import migrations, models
 
 
 def classify_and_measure(apps, schema_editor):
-    """Citations that named a speaker were quotes; every one gets the length it spans."""
+    """Existing content under the new rules: every citation is located again (spans
+    now trimmed of the page's own quotation marks), a citation that named a speaker stays
+    a quote only if its source prints it as the speaker's words and otherwise becomes a
+    reporter's account about that party, and markers become the `cited` relations."""
     from explainer import citations
 
+    Source = apps.get_model("explainer", "Source")
     Citation = apps.get_model("explainer", "Citation")
+    for source in Source.objects.all():
+        text = source.text.replace("\r\n", "\n").replace("\r", "\n")
+        if text != source.text:
+            Source.objects.filter(pk=source.pk).update(text=text)
     for citation in Citation.objects.select_related("source"):
-        span = citations.locate_span(citation.passage, citation.source.text)
-        citation.kind = "quote" if citation.speaker_id else "report"
+        text = citation.source.text.replace("\r\n", "\n").replace("\r", "\n")
+        span = citations.locate_span(citation.passage, text)
+        if citation.speaker_id and span and citations.reads_as_quote(text, *span):
+            citation.kind = "quote"
+        else:
+            citation.kind, citation.about_id, citation.speaker_id = (
+                "report",
+                citation.speaker_id,
+                None,
+            )
         citation.position, citation.length = (
             (span[0], span[1] - span[0]) if span else (None, None)
         )
-        citation.save(update_fields=["kind", "position", "length"])
+        citation.save(update_fields=["kind", "speaker", "about", "position", "length"])
+    for model_name, field in [("StickingPoint", "explanation"), ("Party", "description")]:
+        for obj in apps.get_model("explainer", model_name).objects.all():
+            keys = citations.find_markers(getattr(obj, field))
+            obj.cited.set(Citation.objects.filter(key__in=keys))
 
 
 def grant_glossary_to_editors(apps, schema_editor):
@@ -112,7 +132,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='source',
             name='published_precision',
-            field=models.CharField(choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year'), ('by', 'On or before (the source gives only a latest date)')], default='day', help_text='The precision the piece gives, never more.', max_length=5, verbose_name='date precision'),
+            field=models.CharField(choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], default='day', help_text='The precision the piece gives, never more.', max_length=5, verbose_name='date precision'),
         ),
         migrations.AddField(
             model_name='stickingpoint',
