@@ -27,6 +27,21 @@ def point(db):
     return point
 
 
+def cite_in_an_event(point):
+    """Tie `point` to an event that cites a source of September 2, 2023."""
+    later = make_source(text="Talks resumed.", published_on=datetime.date(2023, 9, 2))
+    event = Event.objects.create(
+        title="Talks",
+        slug="talks",
+        kind="negotiation",
+        summary="s",
+        date=datetime.date(2023, 9, 1),
+        date_precision="month",
+    )
+    event.citations.add(make_citation(source=later, passage="Talks resumed."))
+    event.sticking_points.add(point)
+
+
 def as_of(point):
     return str(StickingPoint.objects.with_as_of().get(pk=point.pk).as_of)
 
@@ -43,17 +58,7 @@ def test_the_newest_source_among_everything_the_point_rests_on_wins(point):
 
 
 def test_a_source_cited_only_by_an_event_of_the_point_counts(point):
-    later = make_source(text="Talks resumed.", published_on=datetime.date(2023, 9, 2))
-    event = Event.objects.create(
-        title="Talks",
-        slug="talks",
-        kind="negotiation",
-        summary="s",
-        date=datetime.date(2023, 9, 1),
-        date_precision="month",
-    )
-    event.citations.add(make_citation(source=later, passage="Talks resumed."))
-    event.sticking_points.add(point)
+    cite_in_an_event(point)
     assert as_of(point) == "September 2, 2023"
 
 
@@ -107,17 +112,7 @@ class TestEverySurfaceStatesIt:
     def test_the_card_etag_changes_when_the_as_of_date_does(self, client, point):
         url = reverse("embed_card", args=[point.slug])
         before = client.get(url)["ETag"]
-        later = make_source(text="Talks resumed.", published_on=datetime.date(2023, 9, 2))
-        event = Event.objects.create(
-            title="Talks",
-            slug="talks",
-            kind="negotiation",
-            summary="s",
-            date=datetime.date(2023, 9, 1),
-            date_precision="month",
-        )
-        event.citations.add(make_citation(source=later, passage="Talks resumed."))
-        event.sticking_points.add(point)
+        cite_in_an_event(point)
         assert client.get(url)["ETag"] != before
 
 
