@@ -5,6 +5,7 @@ Safe defaults serve a local SQLite copy; production sets DATABASE_URL, SECRET_KE
 ALLOWED_HOSTS and DEBUG=0, and refuses to start without a real SECRET_KEY.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
     "explainer",
 ]
 
@@ -70,7 +72,25 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Login throttling (django-axes): after 5 failed logins for an account, or from an
+# address, every attempt for 15 minutes is refused, the right password included.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "explainer.access.locked_out"
+AXES_CLIENT_IP_CALLABLE = "explainer.access.client_ip"
+# How many proxies in front of the site append to X-Forwarded-For (nginx: 1). With 0,
+# the connection's own address is the client's.
+PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
 ROOT_URLCONF = "explainer.urls"
 WSGI_APPLICATION = "explainer.wsgi.application"
