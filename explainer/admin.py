@@ -2,10 +2,12 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.forms.models import BaseInlineFormSet
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.text import Truncator
 
-from explainer import citations
+from explainer import citations, editing
 from explainer.models import (
     Citation,
     Demand,
@@ -96,9 +98,52 @@ class CitationForm(forms.ModelForm):
             )
 
 
+class CitationInlineFormSet(BaseInlineFormSet):
+    """A source's text and its passages are saved together: a new text that would stop
+    a cited passage from matching is refused unless the same save corrects the passage,
+    and a cited passage cannot be deleted here either."""
+
+    def clean(self):
+        super().clean()
+        text = self.instance.text or ""
+        problems = []
+        for form in self.forms:
+            citation = form.instance
+            if citation.pk is None or not citation.is_cited():
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                problems.append(
+                    format_html(
+                        "“{}” cannot be deleted: it is cited in {}.",
+                        citation.key,
+                        editing.uses_html(citation),
+                    )
+                )
+                continue
+            passage = form.cleaned_data.get("passage", citation.passage)
+            if citations.locate(passage, text) is None:
+                problems.append(
+                    format_html(
+                        "“{}” ({}) would no longer match the text; it is cited in {}.",
+                        passage,
+                        citation.key,
+                        editing.uses_html(citation),
+                    )
+                )
+        if problems:
+            raise ValidationError(
+                [
+                    "Not saved: published claims would lose their source. Correct these "
+                    "passages in the same save, or keep the text they quote."
+                ]
+                + problems
+            )
+
+
 class CitationInline(admin.StackedInline):
     model = Citation
     form = CitationForm
+    formset = CitationInlineFormSet
     fields = ["key", "passage", "kind", "speaker", "about", "matches"]
     readonly_fields = ["matches"]
     autocomplete_fields = ["speaker", "about"]
@@ -137,6 +182,16 @@ class SourceAdmin(EditorAdmin):
     def broken_count(self, obj):
         return obj.broken_count or "—"
 
+    def save_formset(self, request, form, formset, change):
+        renamed = [
+            (f.instance, f.initial["key"])
+            for f in formset.forms
+            if f.instance.pk and "key" in f.changed_data and not formset._should_delete_form(f)
+        ]
+        super().save_formset(request, form, formset, change)
+        for citation, old_key in renamed:
+            editing.rename_markers(citation=citation, old_key=old_key)
+
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         broken = citations.recheck(source=form.instance)
@@ -161,6 +216,29 @@ class CitationAdmin(EditorAdmin):
     readonly_fields = ["position"]
     fields = ["source", "key", "passage", "kind", "speaker", "about", "position"]
 
+    def get_deleted_objects(self, objs, request):
+        """A cited passage is refused deletion, listing where it is cited: Django's
+        confirmation page then says it cannot be deleted, and why."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for citation in objs:
+            if citation.is_cited():
+                protected.append(
+                    format_html(
+                        "Citation “{}” is cited in {}", citation.key, editing.uses_html(citation)
+                    )
+                )
+        return deleted, counts, perms_needed, protected
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "key" in form.changed_data:
+            editing.rename_markers(citation=obj, old_key=form.initial["key"])
+            self.message_user(
+                request,
+                f"Markers citing [^{form.initial['key']}] now read [^{obj.key}].",
+                messages.INFO,
+            )
+
     @admin.display(description="passage")
     def excerpt(self, obj):
         return Truncator(obj.passage).chars(90)
@@ -181,7 +259,26 @@ class PartyAdmin(EditorAdmin):
     fields = ["name", "slug", "short_name", "kind", "role", "parent", "description"]
 
 
-class DemandForm(forms.ModelForm):
+class ClaimForm(forms.ModelForm):
+    """A claim may cite only passages that still match their source."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        for name, field in self.fields.items():
+            chosen = cleaned_data.get(name)
+            if getattr(field, "queryset", None) is None or field.queryset.model is not Citation:
+                continue
+            broken = [c.key for c in chosen or [] if not c.is_verified]
+            if broken:
+                self.add_error(
+                    name,
+                    "These passages no longer match their sources; fix them before citing "
+                    "them: " + ", ".join(broken) + ".",
+                )
+        return cleaned_data
+
+
+class DemandForm(ClaimForm):
     """Refuses a position whose cited passages do not bear out who states it."""
 
     def clean(self):
@@ -273,12 +370,13 @@ class DemandAdmin(EditorAdmin):
 
 class OfferTermInline(admin.StackedInline):
     model = OfferTerm
+    form = ClaimForm
     fields = ["sticking_point", "summary", "citations"]
     autocomplete_fields = ["sticking_point", "citations"]
     extra = 0
 
 
-class OfferForm(forms.ModelForm):
+class OfferForm(ClaimForm):
     def clean(self):
         cleaned_data = super().clean()
         if cleaned_data.get("reception_summary") and not cleaned_data.get("reception_citations"):
@@ -322,6 +420,7 @@ class OfferAdmin(EditorAdmin):
 
 @admin.register(OfferTerm)
 class OfferTermAdmin(EditorAdmin):
+    form = ClaimForm
     list_display = ["offer", "sticking_point", "excerpt"]
     list_filter = ["offer", "sticking_point"]
     list_select_related = ["offer", "sticking_point"]
@@ -335,6 +434,7 @@ class OfferTermAdmin(EditorAdmin):
 
 @admin.register(Event)
 class EventAdmin(EditorAdmin):
+    form = ClaimForm
     list_display = ["title", "date_display", "kind"]
     list_filter = ["kind", "date_precision", "parties", "sticking_points"]
     search_fields = ["title", "summary"]

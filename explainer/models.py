@@ -8,7 +8,10 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import CharField, F, OuterRef, Q, Subquery, Value
+from django.db.models.deletion import ProtectedError
 from django.db.models.functions import Cast, Concat, Substr
+from django.db.models.signals import pre_delete
+from django.dispatch import receiver
 from django.urls import reverse
 
 from explainer import citations, copyguard, dates
@@ -405,6 +408,21 @@ class Citation(models.Model):
     @property
     def is_verified(self):
         return self.position is not None
+
+    def is_cited(self):
+        """Whether any prose or claim cites this passage."""
+        return any(
+            relation.exists()
+            for relation in [
+                self.explained_points,
+                self.described_parties,
+                self.demands,
+                self.offers,
+                self.receptions,
+                self.offer_terms,
+                self.events,
+            ]
+        )
 
     @property
     def is_quote(self):
@@ -833,3 +851,14 @@ class GlossaryTerm(ProseMixin, models.Model):
         """Every form of the term a page may use, longest first."""
         forms = {self.term, *(v.strip() for v in self.variants.split(",") if v.strip())}
         return sorted(forms, key=len, reverse=True)
+
+
+@receiver(pre_delete, sender=Citation)
+def keep_cited_passages(sender, instance, **kwargs):
+    """However a passage is deleted (the admin refuses first, saying where it is cited),
+    one that something cites stays: a claim must never lose its source silently."""
+    if instance.is_cited():
+        raise ProtectedError(
+            f"The passage “{instance.key}” is cited; remove it from what cites it first.",
+            {instance},
+        )
