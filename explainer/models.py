@@ -15,6 +15,7 @@ from django.dispatch import receiver
 from django.urls import reverse
 
 from explainer import citations, copyguard, dates
+from explainer.markdown import problems as markdown_problems
 from explainer.markdown import render_markdown
 
 
@@ -39,12 +40,20 @@ class ProseMixin:
         super().full_clean(exclude=exclude, **kwargs)
 
     def prose_errors(self):
+        """Messages per field: words copied from a source, and in Markdown anything
+        that would not reach readers as written."""
         index = source_index()
         errors = {}
         for name in self.PROSE_FIELDS:
-            copied = index.copied(getattr(self, name), markdown=name == self.MARKDOWN_FIELD)
+            text = getattr(self, name)
+            messages = []
+            if name == self.MARKDOWN_FIELD:
+                messages += markdown_problems(text)
+            copied = index.copied(text, markdown=name == self.MARKDOWN_FIELD)
             if copied:
-                errors[name] = copyguard.message(copied)
+                messages.append(copyguard.message(copied))
+            if messages:
+                errors[name] = messages
         return errors
 
     def raise_for(self, errors):
@@ -247,7 +256,7 @@ class Party(MarkedMixin, ProseMixin, models.Model):
         errors = self.prose_errors()
         marker_errors = Citation.objects.marker_errors(self.description)
         if marker_errors:
-            errors["description"] = marker_errors
+            errors.setdefault("description", []).extend(marker_errors)
         self.raise_for(errors)
         seen = {self.pk}
         ancestor = self.parent
@@ -603,7 +612,7 @@ class StickingPoint(MarkedMixin, ProseMixin, models.Model):
         ):
             marker_errors = ["A published explanation needs at least one citation marker."]
         if marker_errors:
-            errors["explanation"] = marker_errors
+            errors.setdefault("explanation", []).extend(marker_errors)
         self.raise_for(errors)
 
 

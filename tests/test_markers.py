@@ -1,9 +1,10 @@
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from explainer import citations
 from explainer.models import StickingPoint
-from tests.conftest import make_citation, make_source, make_sticking_point
+from tests.conftest import make_citation, make_party, make_source, make_sticking_point
 
 
 def test_markers_are_found_in_order_of_first_use():
@@ -62,3 +63,58 @@ def test_a_draft_may_be_saved_without_citations_yet():
         title="T", slug="t", question="Q?", short_answer="A.", explanation="Work in progress."
     )
     point.full_clean()
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '<iframe src="https://example.com">',
+        "<math><mi>x</mi>",
+        "<!-- a note to myself",
+        "<div class=x>",
+    ],
+)
+def test_raw_html_that_could_swallow_the_rest_is_refused_and_the_typing_kept(editor_client, raw):
+    citation = make_citation()
+    explanation = f"Before. {raw} After the tag, words readers must see.[^{citation.key}]"
+    response = editor_client.post(
+        reverse("admin:explainer_stickingpoint_add"),
+        {
+            "title": "Raw",
+            "slug": "raw",
+            "question": "Raw?",
+            "short_answer": "Short.",
+            "explanation": explanation,
+            "standing": "no_offer",
+            "publication": "published",
+            "order": 1,
+            "demands-TOTAL_FORMS": "0",
+            "demands-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 200
+    error = response.context["adminform"].form.errors["explanation"][0]
+    assert "Raw HTML is not allowed here" in error
+    assert "After the tag, words readers must see." in response.content.decode()
+
+
+def test_html_shown_as_code_is_allowed(db):
+    citation = make_citation()
+    point = make_sticking_point(explanation=f"Embed with `<iframe>` tags.[^{citation.key}]")
+    point.full_clean()
+    assert "&lt;iframe&gt;" in point.explanation_html
+
+
+def test_a_rendering_that_loses_words_or_markers_is_refused(monkeypatch):
+    from explainer import markdown
+
+    monkeypatch.setattr(markdown, "render_markdown", lambda text: "<p>Only the start</p>")
+    (message,) = markdown.problems("Only the start, then more.[^cite-1]")
+    assert "“[^cite-1]”" in message and "“then”" in message
+
+
+def test_a_party_description_is_checked_the_same_way(db):
+    party = make_party(description="Who they are. <math>")
+    with pytest.raises(ValidationError) as error:
+        party.full_clean()
+    assert "Raw HTML" in error.value.message_dict["description"][0]
