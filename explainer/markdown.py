@@ -41,9 +41,7 @@ CODE_RE = re.compile(r"^(?: {4}|\t).*$|```.*?```|`[^`\n]*`", re.MULTILINE | re.D
 MARKER_RE = re.compile(r"\[\^[-\w]+\]")
 # What Markdown itself turns into markup or drops: link targets, reference definitions,
 # character references, the numbers of a numbered list.
-SYNTAX_RE = re.compile(
-    r"\]\([^)]*\)|^\s*\[[^\]]+\]:.*$|&#?\w+;|^\s*\d+[.)](?=\s)", re.MULTILINE
-)
+SYNTAX_RE = re.compile(r"\]\([^)]*\)|^\s*\[[^\]]+\]:.*$|&#?\w+;|^\s*\d+[.)](?=\s)", re.MULTILINE)
 WORD_RE = re.compile(r"[^\W_]+")
 
 
