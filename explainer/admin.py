@@ -1,11 +1,14 @@
+import dataclasses
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
+from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from explainer import citations, editing
 from explainer.models import (
@@ -21,9 +24,69 @@ from explainer.models import (
 )
 
 
-class EditorAdmin(admin.ModelAdmin):
-    """What every content model's admin shares."""
+class ConcurrencyForm(forms.ModelForm):
+    """Refuses a save based on an older version than the stored one, saying who changed
+    it, when and what, and keeps the editor's typing to reconcile; the next save,
+    after reconciling, goes through."""
 
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            # From the table, not the instance: a revert starts from an old instance.
+            self.initial["loaded_version"] = self._stored_version()
+
+    def _stored_version(self, lock=False):
+        rows = type(self.instance)._default_manager.filter(pk=self.instance.pk)
+        if lock:
+            # Held until the save commits, so two saves cannot both pass this check.
+            rows = rows.select_for_update()
+        return rows.values_list("version", flat=True).first()
+
+    def clean(self):
+        cleaned_data = super().clean()
+        loaded = cleaned_data.get("loaded_version")
+        if self.instance.pk is None or loaded is None:
+            return cleaned_data
+        stored = self._stored_version(lock=True)
+        if stored is not None and stored != loaded:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("loaded_version")] = stored
+            raise ValidationError(self._conflict_message(loaded))
+        return cleaned_data
+
+    def _conflict_message(self, loaded):
+        history = self.instance.history.all()
+        latest, seen = history.first(), history.filter(version=loaded).first()
+        who = str(latest.history_user) if latest and latest.history_user else "Someone"
+        when = latest.history_date.strftime("%B %-d, %Y at %H:%M UTC") if latest else "just now"
+        changed = []
+        if latest and seen:
+            for change in latest.diff_against(seen, excluded_fields=["version"]).changes:
+                field = self.instance._meta.get_field(change.field)
+                changed.append(str(field.verbose_name))
+        what = f" They changed: {', '.join(changed)}." if changed else ""
+        return (
+            f"Not saved: {who} changed this {self.instance._meta.verbose_name} on {when}, "
+            f"after you opened it.{what} Your version is still in the form: compare it "
+            "with theirs in the history, keep what should stay, and save again."
+        )
+
+
+class QuietHistoryContext(HistoricalRecordContextHelper):
+    """The history's list of changes, without the version counter."""
+
+    def context_for_delta_changes(self, delta):
+        changes = [change for change in delta.changes if change.field != "version"]
+        return super().context_for_delta_changes(dataclasses.replace(delta, changes=changes))
+
+
+class EditorAdmin(SimpleHistoryAdmin):
+    """What every content model's admin shares: history with diffs and revert, and
+    refusal of saves based on an older version."""
+
+    form = ConcurrencyForm
     save_on_top = True
     list_per_page = 50
 
@@ -32,6 +95,17 @@ class EditorAdmin(admin.ModelAdmin):
         if obj is not None and hasattr(obj, "updated_at"):
             fields.append("updated_at")
         return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not any("loaded_version" in options["fields"] for _, options in fieldsets):
+            name, options = fieldsets[0]
+            fieldsets = [(name, {**options, "fields": [*options["fields"], "loaded_version"]})]
+            fieldsets += super().get_fieldsets(request, obj)[1:]
+        return fieldsets
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return QuietHistoryContext(self.model, historical_record)
 
 
 class MatchesSourceFilter(admin.SimpleListFilter):
@@ -49,7 +123,7 @@ class MatchesSourceFilter(admin.SimpleListFilter):
         return queryset
 
 
-class CitationForm(forms.ModelForm):
+class CitationForm(ConcurrencyForm):
     """Refuses a new or edited passage that its source does not contain.
 
     Unchanged citations are left alone, so an editor can correct a source's text; the
@@ -144,7 +218,7 @@ class CitationInline(admin.StackedInline):
     model = Citation
     form = CitationForm
     formset = CitationInlineFormSet
-    fields = ["key", "passage", "kind", "speaker", "about", "matches"]
+    fields = ["key", "passage", "kind", "speaker", "about", "matches", "loaded_version"]
     readonly_fields = ["matches"]
     autocomplete_fields = ["speaker", "about"]
     extra = 0
@@ -259,7 +333,7 @@ class PartyAdmin(EditorAdmin):
     fields = ["name", "slug", "short_name", "kind", "role", "parent", "description"]
 
 
-class ClaimForm(forms.ModelForm):
+class ClaimForm(ConcurrencyForm):
     """A claim may cite only passages that still match their source."""
 
     def clean(self):
@@ -295,7 +369,7 @@ class DemandForm(ClaimForm):
 class DemandInline(admin.StackedInline):
     model = Demand
     form = DemandForm
-    fields = ["party", "stated_by", "summary", "citations", "order"]
+    fields = ["party", "stated_by", "summary", "citations", "order", "loaded_version"]
     autocomplete_fields = ["party", "citations"]
     extra = 0
 
@@ -322,35 +396,36 @@ class StickingPointAdmin(EditorAdmin):
 
     @admin.action(description="Publish the selected sticking points")
     def publish(self, request, queryset):
-        publishable, refused = [], []
+        published, refused = 0, []
         for point in queryset:
             point.publication = StickingPoint.Publication.PUBLISHED
             try:
                 point.full_clean()
             except ValidationError:
                 refused.append(point.title)
-            else:
-                publishable.append(point.pk)
-        # update() keeps each explanation_html as rendered when it was last saved.
-        count = StickingPoint.objects.filter(pk__in=publishable).update(
-            publication=StickingPoint.Publication.PUBLISHED, updated_at=timezone.now()
-        )
-        self.message_user(request, f"Published {count} sticking point(s).", messages.SUCCESS)
+                continue
+            # One save each, so the history records who published what.
+            point._change_reason = "Published"
+            point.save()
+            published += 1
+        self.message_user(request, f"Published {published} sticking point(s).", messages.SUCCESS)
         if refused:
             self.message_user(
                 request,
                 "Not published, because they have problems to fix (citations, or words "
-                "copied from a source): "
-                + ", ".join(refused)
-                + ". Open each one to see what to fix.",
+                "copied from a source): " + ", ".join(refused) + ". Open each one to see "
+                "what to fix.",
                 messages.ERROR,
             )
 
     @admin.action(description="Return the selected sticking points to draft")
     def unpublish(self, request, queryset):
-        count = queryset.update(
-            publication=StickingPoint.Publication.DRAFT, updated_at=timezone.now()
-        )
+        count = 0
+        for point in queryset.exclude(publication=StickingPoint.Publication.DRAFT):
+            point.publication = StickingPoint.Publication.DRAFT
+            point._change_reason = "Returned to draft"
+            point.save()
+            count += 1
         self.message_user(request, f"{count} sticking point(s) are drafts again.")
 
 
@@ -371,7 +446,7 @@ class DemandAdmin(EditorAdmin):
 class OfferTermInline(admin.StackedInline):
     model = OfferTerm
     form = ClaimForm
-    fields = ["sticking_point", "summary", "citations"]
+    fields = ["sticking_point", "summary", "citations", "loaded_version"]
     autocomplete_fields = ["sticking_point", "citations"]
     extra = 0
 

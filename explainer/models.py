@@ -13,6 +13,7 @@ from django.db.models.functions import Cast, Concat, Substr
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from explainer import citations, copyguard, dates
 from explainer.markdown import problems as markdown_problems
@@ -24,6 +25,24 @@ class DatePrecision(models.TextChoices):
     MONTH = "month", "Month"
     YEAR = "year", "Year"
     BY = "by", "On or before (the source gives only a latest date)"
+
+
+class Versioned(models.Model):
+    """Content that editors change: every save counts a new version, so a save based on
+    an older one can be refused (see admin.ConcurrencyForm), and history records it."""
+
+    version = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.version = (self.version or 0) + 1
+        super().save(*args, **kwargs)
+
+
+# History leaves out what is derived from other fields or bumps on every save.
+NOT_HISTORY = ["updated_at"]
 
 
 class ProseMixin:
@@ -85,7 +104,7 @@ def source_index():
     return _source_index[1]
 
 
-class Source(models.Model):
+class Source(Versioned):
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=120, unique=True)
     publisher = models.CharField(
@@ -134,6 +153,7 @@ class Source(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=NOT_HISTORY)
 
     class Meta:
         ordering = ["-published_on", "title"]
@@ -184,7 +204,7 @@ class PartyQuerySet(models.QuerySet):
         ).order_by("-kind", "name")
 
 
-class Party(MarkedMixin, ProseMixin, models.Model):
+class Party(MarkedMixin, ProseMixin, Versioned):
     PROSE_FIELDS = ("role", "description")
     MARKDOWN_FIELD = "description"
 
@@ -217,6 +237,7 @@ class Party(MarkedMixin, ProseMixin, models.Model):
         "Citation", related_name="described_parties", blank=True, editable=False
     )
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=[*NOT_HISTORY, "description_html"])
 
     objects = PartyQuerySet.as_manager()
 
@@ -301,7 +322,7 @@ class CitationQuerySet(models.QuerySet):
         return errors
 
 
-class Citation(models.Model):
+class Citation(Versioned):
     class Kind(models.TextChoices):
         QUOTE = "quote", "Direct quote: the speaker's own words"
         REPORT = "report", "Reporter's account: what the reporter says a party said or did"
@@ -360,6 +381,7 @@ class Citation(models.Model):
         help_text="How many of the source's characters the passage spans.",
     )
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=[*NOT_HISTORY, "length"])
 
     objects = CitationQuerySet.as_manager()
 
@@ -516,7 +538,7 @@ class StickingPointQuerySet(models.QuerySet):
         )
 
 
-class StickingPoint(MarkedMixin, ProseMixin, models.Model):
+class StickingPoint(MarkedMixin, ProseMixin, Versioned):
     PROSE_FIELDS = ("title", "question", "short_answer", "explanation")
     MARKDOWN_FIELD = "explanation"
 
@@ -568,6 +590,7 @@ class StickingPoint(MarkedMixin, ProseMixin, models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=[*NOT_HISTORY, "explanation_html"])
 
     objects = StickingPointQuerySet.as_manager()
 
@@ -616,7 +639,7 @@ class StickingPoint(MarkedMixin, ProseMixin, models.Model):
         self.raise_for(errors)
 
 
-class Demand(ProseMixin, models.Model):
+class Demand(ProseMixin, Versioned):
     """A position: what one party asks for, insists on or objects to on one sticking
     point, and who states it in the sources."""
 
@@ -660,6 +683,7 @@ class Demand(ProseMixin, models.Model):
     citations = models.ManyToManyField(Citation, related_name="demands")
     order = models.PositiveSmallIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=NOT_HISTORY, m2m_fields=["citations"])
 
     class Meta:
         ordering = ["sticking_point", "order", "pk"]
@@ -699,7 +723,7 @@ class Demand(ProseMixin, models.Model):
         return None
 
 
-class DatedMixin(ProseMixin, models.Model):
+class DatedMixin(ProseMixin, Versioned):
     """A date that claims no more than the sources support."""
 
     date = models.DateField(
@@ -762,6 +786,9 @@ class Offer(DatedMixin):
         help_text="The passages that report how it was received.",
     )
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(
+        excluded_fields=NOT_HISTORY, m2m_fields=["citations", "reception_citations"]
+    )
 
     class Meta:
         ordering = ["date", "title"]
@@ -770,7 +797,7 @@ class Offer(DatedMixin):
         return self.title
 
 
-class OfferTerm(ProseMixin, models.Model):
+class OfferTerm(ProseMixin, Versioned):
     PROSE_FIELDS = ("summary",)
 
     offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="terms")
@@ -780,6 +807,7 @@ class OfferTerm(ProseMixin, models.Model):
     summary = models.TextField(help_text="What the offer said on this sticking point.")
     citations = models.ManyToManyField(Citation, related_name="offer_terms")
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=NOT_HISTORY, m2m_fields=["citations"])
 
     class Meta:
         ordering = ["offer__date", "pk"]
@@ -816,6 +844,9 @@ class Event(DatedMixin):
     sticking_points = models.ManyToManyField(StickingPoint, related_name="events", blank=True)
     citations = models.ManyToManyField(Citation, related_name="events")
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(
+        excluded_fields=NOT_HISTORY, m2m_fields=["parties", "sticking_points", "citations"]
+    )
 
     class Meta:
         ordering = ["date", "sequence", "title"]
@@ -824,7 +855,7 @@ class Event(DatedMixin):
         return f"{self.date_display}: {self.title}"
 
 
-class GlossaryTerm(ProseMixin, models.Model):
+class GlossaryTerm(ProseMixin, Versioned):
     """A word readers outside Hollywood may not know, defined by the explainer itself:
     a definition, not a claim from the sources."""
 
@@ -844,6 +875,7 @@ class GlossaryTerm(ProseMixin, models.Model):
         help_text="Two or three plain sentences in our own words. No Markdown, no citations."
     )
     updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=NOT_HISTORY)
 
     class Meta:
         ordering = ["term"]

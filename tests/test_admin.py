@@ -138,7 +138,12 @@ def test_editors_group_has_exactly_the_content_permissions(db):
         for action in ["add", "change", "delete", "view"]
     }
     assert granted == expected
-    assert Permission.objects.filter(content_type__app_label="explainer").count() == len(expected)
+    # History tables have permissions of their own, which nobody is granted: the
+    # history pages go by the content's own permissions.
+    content = Permission.objects.filter(content_type__app_label="explainer").exclude(
+        codename__contains="historical"
+    )
+    assert content.count() == len(expected)
 
 
 @pytest.mark.django_db

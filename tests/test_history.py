@@ -1,0 +1,205 @@
+"""Two editors never overwrite each other unknowingly, and every change to content is
+recorded with who, when and what, and can be reverted through the same checks."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+
+from explainer.models import Demand, StickingPoint
+from tests.conftest import make_citation, make_party, make_sticking_point
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def second_editor(django_user_model):
+    user = django_user_model.objects.create_user(
+        username="ruth", password="another long password", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Editors"))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def point():
+    citation = make_citation()
+    union = make_party(kind="union", short_name="WGA")
+    point = make_sticking_point(
+        title="Pay", slug="pay", explanation=f"Talks went on.[^{citation.key}]"
+    )
+    Demand.objects.create(sticking_point=point, party=union, summary="More pay.").citations.add(
+        make_citation(about=union)
+    )
+    return point
+
+
+def form_data(page, point, **changes):
+    """What the change page submits: its fields as loaded, with the editor's changes."""
+    html = page.content.decode()
+    hidden = dict(re.findall(r'name="([\w-]*loaded_version)" value="(\d+)"', html))
+    demand = point.demands.get()
+    data = {
+        "title": point.title,
+        "slug": point.slug,
+        "question": point.question,
+        "short_answer": point.short_answer,
+        "explanation": point.explanation,
+        "standing": point.standing,
+        "publication": point.publication,
+        "order": point.order,
+        "demands-TOTAL_FORMS": "1",
+        "demands-INITIAL_FORMS": "1",
+        "demands-0-id": demand.pk,
+        "demands-0-sticking_point": point.pk,
+        "demands-0-party": demand.party_id,
+        "demands-0-stated_by": demand.stated_by,
+        "demands-0-summary": demand.summary,
+        "demands-0-citations": [c.pk for c in demand.citations.all()],
+        "demands-0-order": demand.order,
+        **hidden,
+    }
+    data.update(changes)
+    return data
+
+
+def change_url(point):
+    return reverse("admin:explainer_stickingpoint_change", args=[point.pk])
+
+
+class TestNoLostUpdates:
+    def test_the_second_save_is_refused_saying_who_changed_what_and_keeping_the_typing(
+        self, editor_client, second_editor, point
+    ):
+        first_page = editor_client.get(change_url(point))
+        second_page = second_editor.get(change_url(point))
+
+        saved = editor_client.post(
+            change_url(point), form_data(first_page, point, short_answer="The first edit.")
+        )
+        assert saved.status_code == 302
+
+        refused = second_editor.post(
+            change_url(point), form_data(second_page, point, short_answer="The second edit.")
+        )
+        assert refused.status_code == 200
+        message = str(refused.context["adminform"].form.non_field_errors())
+        assert "Not saved: editor changed this sticking point" in message
+        assert "They changed: short answer." in message
+        assert "The second edit." in refused.content.decode()  # typing kept
+        assert StickingPoint.objects.get(pk=point.pk).short_answer == "The first edit."
+
+        # After reconciling, saving the form as shown goes through.
+        again = second_editor.post(
+            change_url(point), form_data(refused, point, short_answer="Both edits, merged.")
+        )
+        assert again.status_code == 302
+        assert StickingPoint.objects.get(pk=point.pk).short_answer == "Both edits, merged."
+
+    def test_an_inline_position_is_protected_too(self, editor_client, second_editor, point):
+        first_page = editor_client.get(change_url(point))
+        second_page = second_editor.get(change_url(point))
+        assert (
+            editor_client.post(
+                change_url(point), form_data(first_page, point, **{"demands-0-summary": "First."})
+            ).status_code
+            == 302
+        )
+        refused = second_editor.post(
+            change_url(point), form_data(second_page, point, **{"demands-0-summary": "Second."})
+        )
+        assert refused.status_code == 200
+        (inline,) = refused.context["inline_admin_formsets"]
+        errors = str(inline.formset.forms[0].non_field_errors())
+        assert "changed this position" in errors and "They changed: summary." in errors
+        assert Demand.objects.get().summary == "First."
+
+    def test_saving_twice_from_one_page_in_turn_is_no_conflict(self, editor_client, point):
+        page = editor_client.get(change_url(point))
+        assert (
+            editor_client.post(
+                change_url(point), form_data(page, point, short_answer="One.")
+            ).status_code
+            == 302
+        )
+        page = editor_client.get(change_url(point))
+        assert (
+            editor_client.post(
+                change_url(point), form_data(page, point, short_answer="Two.")
+            ).status_code
+            == 302
+        )
+
+
+class TestHistory:
+    def test_every_save_is_recorded_with_who_and_a_field_by_field_diff(self, editor_client, point):
+        page = editor_client.get(change_url(point))
+        editor_client.post(change_url(point), form_data(page, point, short_answer="Revised."))
+        history = editor_client.get(
+            reverse("admin:explainer_stickingpoint_history", args=[point.pk])
+        ).content.decode()
+        assert "editor" in history
+        assert "Short answer:" in history and "Revised." in history
+        assert "Version:" not in history
+
+    def test_a_revert_restores_an_earlier_version_and_is_itself_recorded(
+        self, editor_client, point
+    ):
+        original = point.history.earliest()
+        page = editor_client.get(change_url(point))
+        editor_client.post(change_url(point), form_data(page, point, short_answer="Revised."))
+        url = reverse("admin:explainer_stickingpoint_simple_history", args=[point.pk, original.pk])
+        form = editor_client.get(url)
+        assert form.status_code == 200
+        data = form_data(form, point, short_answer=original.short_answer)
+        data = {k: v for k, v in data.items() if not k.startswith("demands-")}
+        assert editor_client.post(url, data).status_code == 302
+        point.refresh_from_db()
+        assert point.short_answer == "A short answer."
+        assert point.history.count() == 3
+
+    def test_a_revert_must_pass_the_same_checks(self, editor_client, point):
+        # A version from before its citation was renamed away: its marker names nothing.
+        good = point.explanation
+        point.explanation = "An older wording.[^a-key-since-renamed]"
+        point.save()
+        stale = point.history.first()
+        point.explanation = good
+        point.save()
+        url = reverse("admin:explainer_stickingpoint_simple_history", args=[point.pk, stale.pk])
+        data = form_data(editor_client.get(url), point, explanation=stale.explanation)
+        data = {k: v for k, v in data.items() if not k.startswith("demands-")}
+        response = editor_client.post(url, data)
+        assert response.status_code == 200
+        assert "names no citation" in str(response.context["adminform"].form.errors)
+        assert StickingPoint.objects.get(pk=point.pk).explanation == good
+
+    def test_bulk_publishing_and_deleting_are_recorded(self, editor_client, point):
+        point.publication = "draft"
+        point.save()
+        editor_client.post(
+            reverse("admin:explainer_stickingpoint_changelist"),
+            {"action": "publish", "_selected_action": [point.pk]},
+        )
+        latest = point.history.first()
+        assert latest.publication == "published"
+        assert latest.history_user.username == "editor"
+        assert latest.history_change_reason == "Published"
+
+        demand = point.demands.get()
+        editor_client.post(
+            reverse("admin:explainer_demand_delete", args=[demand.pk]), {"post": "yes"}
+        )
+        assert Demand.history.filter(id=demand.pk, history_type="-").exists()
+
+    def test_a_change_of_cited_passages_is_recorded(self, point):
+        demand = point.demands.get()
+        before = demand.history.first()
+        demand.citations.add(make_citation(about=demand.party))
+        after = demand.history.first()
+        assert after.history_id != before.history_id
+        assert "citations" in {c.field for c in after.diff_against(before).changes}
