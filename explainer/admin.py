@@ -5,12 +5,13 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
+from django.urls import path, reverse_lazy
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from explainer import citations, editing
+from explainer import admin_tools, citations, editing
 from explainer.models import (
     Citation,
     Demand,
@@ -24,12 +25,22 @@ from explainer.models import (
 )
 
 
+class LoadedVersionField(forms.IntegerField):
+    """The version a form was loaded with. It is bookkeeping, never an edit: a form whose
+    only difference is this field has not changed, and is neither checked nor saved."""
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial, data):
+        return False
+
+
 class ConcurrencyForm(forms.ModelForm):
     """Refuses a save based on an older version than the stored one, saying who changed
     it, when and what, and keeps the editor's typing to reconcile; the next save,
     after reconciling, goes through."""
 
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_version = LoadedVersionField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,7 +58,7 @@ class ConcurrencyForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         loaded = cleaned_data.get("loaded_version")
-        if self.instance.pk is None or loaded is None:
+        if self.instance.pk is None or loaded is None or not self.has_changed():
             return cleaned_data
         stored = self._stored_version(lock=True)
         if stored is not None and stored != loaded:
@@ -89,6 +100,10 @@ class EditorAdmin(SimpleHistoryAdmin):
     form = ConcurrencyForm
     save_on_top = True
     list_per_page = 50
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+        js = ["django_htmx/htmx-2.min.js", "js/admin.js"]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -290,6 +305,20 @@ class CitationAdmin(EditorAdmin):
     readonly_fields = ["position"]
     fields = ["source", "key", "passage", "kind", "speaker", "about", "position"]
 
+    def get_urls(self):
+        sentences = self.admin_site.admin_view(admin_tools.source_sentences)
+        return [
+            path("sentences/", sentences, name="explainer_citation_sentences"),
+            *super().get_urls(),
+        ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "passage":
+            kwargs["widget"] = admin_tools.QuotePickerTextarea(
+                reverse_lazy("admin:explainer_citation_sentences")
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def get_deleted_objects(self, objs, request):
         """A cited passage is refused deletion, listing where it is cited: Django's
         confirmation page then says it cannot be deleted, and why."""
@@ -393,6 +422,20 @@ class StickingPointAdmin(EditorAdmin):
     @admin.display(description="account as of")
     def as_of(self, obj):
         return obj.as_of or "No dated source yet" if obj.pk else "Once saved: the newest source"
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(admin_tools.explanation_preview)
+        return [
+            path("preview/", preview, name="explainer_stickingpoint_preview"),
+            *super().get_urls(),
+        ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "explanation":
+            kwargs["widget"] = admin_tools.PreviewTextarea(
+                reverse_lazy("admin:explainer_stickingpoint_preview")
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     @admin.action(description="Publish the selected sticking points")
     def publish(self, request, queryset):

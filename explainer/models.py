@@ -13,6 +13,7 @@ from django.db.models.functions import Cast, Concat, Substr
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils.text import Truncator
 from simple_history.models import HistoricalRecords
 
 from explainer import citations, copyguard, dates
@@ -134,8 +135,8 @@ class Source(Versioned):
         max_length=5,
         # A publication date is known to the day, month or year; "by" is for events.
         choices=DatePrecision.choices[:3],
-        default=DatePrecision.DAY,
-        help_text="The precision the piece gives, never more.",
+        blank=True,
+        help_text="The precision the piece gives, never more. Needed with a date.",
     )
     date_inferred = models.BooleanField(
         "date inferred from content",
@@ -169,6 +170,12 @@ class Source(Versioned):
 
     def get_absolute_url(self):
         return reverse("source_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        if self.published_on and not self.published_precision:
+            raise ValidationError(
+                {"published_precision": "Choose how precisely the piece gives its date."}
+            )
 
     @property
     def is_unsigned(self):
@@ -400,7 +407,7 @@ class Citation(Versioned):
         ]
 
     def __str__(self):
-        return self.key
+        return f"{self.key}: {Truncator(self.passage).chars(70)}"
 
     def save(self, *args, **kwargs):
         span = citations.locate_span(self.passage, self.source.text)
@@ -729,10 +736,10 @@ class DatedMixin(ProseMixin, Versioned):
     date = models.DateField(
         help_text="For a month or a year, any day in it will do; it is stored as the first."
     )
+    # No default: the editor chooses the precision every time.
     date_precision = models.CharField(
         max_length=5,
         choices=DatePrecision,
-        default=DatePrecision.DAY,
         help_text="Pick the precision the sources give, never more.",
     )
 

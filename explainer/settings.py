@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     # Before staticfiles so runserver serves static files the way production does.
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_htmx",
     "axes",
     "simple_history",
@@ -96,6 +97,8 @@ AXES_CLIENT_IP_CALLABLE = "explainer.access.client_ip"
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
 ROOT_URLCONF = "explainer.urls"
+# Widgets render from templates/ too (the admin's preview and quote picker).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 WSGI_APPLICATION = "explainer.wsgi.application"
 
 TEMPLATES = [

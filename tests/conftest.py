@@ -20,6 +20,7 @@ def make_source(**fields):
     fields.setdefault("slug", f"article-{n}")
     fields.setdefault("text", ARTICLE)
     fields.setdefault("published_on", datetime.date(2023, 5, 2))
+    fields.setdefault("published_precision", "day" if fields["published_on"] else "")
     return Source.objects.create(**fields)
 
 

@@ -118,6 +118,16 @@ class TestNoLostUpdates:
         assert "changed this position" in errors and "They changed: summary." in errors
         assert Demand.objects.get().summary == "First."
 
+    def test_untouched_positions_are_not_saved_so_no_one_editing_them_is_refused(
+        self, editor_client, point
+    ):
+        demand = point.demands.get()
+        before = (demand.version, demand.history.count())
+        page = editor_client.get(change_url(point))
+        editor_client.post(change_url(point), form_data(page, point, short_answer="Only this."))
+        demand.refresh_from_db()
+        assert (demand.version, demand.history.count()) == before
+
     def test_saving_twice_from_one_page_in_turn_is_no_conflict(self, editor_client, point):
         page = editor_client.get(change_url(point))
         assert (

@@ -1,0 +1,18 @@
+/*
+ * Editors' admin: the quote picker fills a citation's passage with the sentence an
+ * editor picks from its source, exactly as the source prints it.
+ */
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    const button = event.target.closest("[data-fill-passage]");
+    if (!button) return;
+    const picker = button.closest(".quote-picker");
+    const input = picker && picker.querySelector("[data-quote-picker]");
+    const passage = input && document.getElementById(input.dataset.quotePicker);
+    if (!passage) return;
+    passage.value = button.textContent.trim();
+    passage.dispatchEvent(new Event("input", { bubbles: true }));
+    passage.focus();
+  });
+})();
