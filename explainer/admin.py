@@ -47,6 +47,20 @@ class ConcurrencyForm(forms.ModelForm):
         if self.instance.pk and not self.is_bound:
             # From the table, not the instance: a revert starts from an old instance.
             self.initial["loaded_version"] = self._stored_version()
+            self._start_from_history()
+
+    def _start_from_history(self):
+        """A revert's form shows the old version's cited passages (and other related
+        lists), not today's: the history keeps them beside the fields."""
+        record = getattr(self.instance, "_history", None)
+        for field in getattr(record, "_history_m2m_fields", []):
+            if field.name not in self.fields:
+                continue
+            rows = getattr(record, field.name).all()
+            link = next(
+                f for f in rows.model._meta.fields if f.related_model is field.related_model
+            )
+            self.initial[field.name] = [getattr(row, link.attname) for row in rows]
 
     def _stored_version(self, lock=False):
         rows = type(self.instance)._default_manager.filter(pk=self.instance.pk)

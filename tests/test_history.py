@@ -213,3 +213,25 @@ class TestHistory:
         after = demand.history.first()
         assert after.history_id != before.history_id
         assert "citations" in {c.field for c in after.diff_against(before).changes}
+
+
+def test_a_revert_restores_the_passages_a_position_cited(editor_client, point):
+    demand = point.demands.get()
+    first = demand.citations.get()
+    original = demand.history.first()
+    later = make_citation(about=demand.party)
+    demand.citations.set([later])
+    url = reverse("admin:explainer_demand_simple_history", args=[demand.pk, original.pk])
+    page = editor_client.get(url)
+    assert page.context["adminform"].form.initial["citations"] == [first.pk]
+    data = {
+        "sticking_point": point.pk,
+        "party": demand.party_id,
+        "stated_by": original.stated_by,
+        "summary": original.summary,
+        "citations": [first.pk],
+        "order": original.order,
+        "loaded_version": page.context["adminform"].form.initial["loaded_version"],
+    }
+    assert editor_client.post(url, data).status_code == 302
+    assert list(demand.citations.all()) == [first]
