@@ -2,9 +2,12 @@ import dataclasses
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import router, transaction
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404
 from django.urls import path, reverse_lazy
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -72,14 +75,54 @@ class ConcurrencyForm(forms.ModelForm):
     def clean(self):
         cleaned_data = super().clean()
         loaded = cleaned_data.get("loaded_version")
-        if self.instance.pk is None or loaded is None or not self.has_changed():
+        reverting = hasattr(self.instance, "_history")
+        if self.instance.pk is None or loaded is None:
+            return cleaned_data
+        if not (self.has_changed() or reverting):
             return cleaned_data
         stored = self._stored_version(lock=True)
         if stored is not None and stored != loaded:
             self.data = self.data.copy()
             self.data[self.add_prefix("loaded_version")] = stored
+            self._show_their_changes(loaded, cleaned_data)
             raise ValidationError(self._conflict_message(loaded))
         return cleaned_data
+
+    def _show_their_changes(self, loaded, cleaned_data):
+        """Fields this editor left as they loaded them now show the stored values, so
+        saving again keeps the other editor's changes and only this editor's own edits
+        replace them."""
+        seen = self.instance.history.filter(version=loaded).first()
+        if seen is None:
+            return
+        current = type(self.instance)._default_manager.get(pk=self.instance.pk)
+        old = seen.instance
+        for name in self.fields:
+            try:
+                field = self.instance._meta.get_field(name)
+            except FieldDoesNotExist:
+                continue
+            if name not in cleaned_data:
+                continue
+            if field.many_to_many:
+                if name not in {f.name for f in getattr(seen, "_history_m2m_fields", [])}:
+                    continue
+                rows = getattr(seen, name).all()
+                link = next(
+                    f for f in rows.model._meta.fields if f.related_model is field.related_model
+                )
+                before = {getattr(row, link.attname) for row in rows}
+                mine = {obj.pk for obj in cleaned_data[name] or []}
+                now = set(getattr(current, name).values_list("pk", flat=True))
+                if mine == before and now != before:
+                    self.data.setlist(self.add_prefix(name), [str(pk) for pk in sorted(now)])
+                continue
+            before = field.value_from_object(old)
+            mine = getattr(cleaned_data[name], "pk", cleaned_data[name])
+            now = field.value_from_object(current)
+            if mine == before and now != before:
+                shown = self.fields[name].prepare_value(now)
+                self.data[self.add_prefix(name)] = "" if shown is None else str(shown)
 
     def _conflict_message(self, loaded):
         history = self.instance.history.all()
@@ -94,8 +137,8 @@ class ConcurrencyForm(forms.ModelForm):
         what = f" They changed: {', '.join(changed)}." if changed else ""
         return (
             f"Not saved: {who} changed this {self.instance._meta.verbose_name} on {when}, "
-            f"after you opened it.{what} Your version is still in the form: compare it "
-            "with theirs in the history, keep what should stay, and save again."
+            f"after you opened it.{what} Your own edits are still in the form, and the "
+            "fields you had not touched now show their changes: check, then save again."
         )
 
 
@@ -136,6 +179,32 @@ class EditorAdmin(SimpleHistoryAdmin):
     def get_historical_record_context_helper(self, request, historical_record):
         return QuietHistoryContext(self.model, historical_record)
 
+    def history_view(self, request, object_id, extra_context=None):
+        if not self._is_valid_id(object_id):
+            raise Http404("No such object.")
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """A revert is a change: only those who may change the object may make one, and
+        it is saved in one transaction, like any other change."""
+        if not (self._is_valid_id(object_id) and str(version_id).isdigit()):
+            raise Http404("No such version.")
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            if obj is None or self.revert_disabled(request, obj):
+                raise PermissionDenied
+            if not self.has_change_permission(request, obj):
+                raise PermissionDenied
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _is_valid_id(self, object_id):
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            return False
+        return True
+
 
 class MatchesSourceFilter(admin.SimpleListFilter):
     title = "matches its source"
@@ -155,25 +224,49 @@ class MatchesSourceFilter(admin.SimpleListFilter):
 class CitationForm(ConcurrencyForm):
     """Refuses a new or edited passage that its source does not contain.
 
-    Unchanged citations are left alone, so an editor can correct a source's text; the
-    source's admin then flags the citations that stopped matching.
+    What counts as edited is measured against the stored row, not the form's starting
+    point, which for a revert is an old version. Unedited citations are left alone, so
+    an editor can correct a source's text (the source's page checks cited ones).
     """
+
+    TRACKED = ["source", "key", "passage", "kind", "speaker", "about"]
 
     def clean(self):
         cleaned_data = super().clean()
+        stored = None
+        if self.instance.pk:
+            stored = (
+                Citation.objects.filter(pk=self.instance.pk)
+                .values("source", "key", "passage", "kind", "speaker", "about")
+                .first()
+            )
+        self.stored_key = stored["key"] if stored else None
+        edited = self._edited(cleaned_data, stored)
         source = cleaned_data.get("source") or getattr(self.instance, "source", None)
         passage = cleaned_data.get("passage")
-        edited = self.instance.pk is None or {"source", "passage"} & set(self.changed_data)
-        checkable = source is not None and passage and edited
+        checkable = source is not None and passage and {"source", "passage"} & edited
         if checkable and citations.locate(passage, source.text) is None:
             self.add_error(
                 "passage",
                 f"This passage does not occur in “{source}”. Copy it exactly from the "
                 "source's text; quotes, dashes and line breaks may differ, words may not.",
             )
-        if self.instance.pk and {"kind", "speaker", "about"} & set(self.changed_data):
+        if stored and {"kind", "speaker", "about"} & edited:
             self._keep_positions_attributed(cleaned_data)
         return cleaned_data
+
+    def _edited(self, cleaned_data, stored):
+        if stored is None:
+            return set(self.TRACKED)
+        edited = set()
+        for name in self.TRACKED:
+            if name not in cleaned_data:
+                continue
+            value = cleaned_data[name]
+            value = getattr(value, "pk", value)
+            if value != stored[name]:
+                edited.add(name)
+        return edited
 
     def _keep_positions_attributed(self, cleaned_data):
         """A citation's kind, speaker or subject decides who a position citing it is
@@ -185,7 +278,9 @@ class CitationForm(ConcurrencyForm):
             about=cleaned_data.get("about"),
         )
         broken = []
-        for position in self.instance.demands.select_related("party", "sticking_point"):
+        for position in Demand.objects.filter(citations=changed.pk).select_related(
+            "party", "sticking_point"
+        ):
             cited = [
                 changed if c.pk == changed.pk else c
                 for c in position.citations.select_related("speaker", "about")
@@ -201,20 +296,41 @@ class CitationForm(ConcurrencyForm):
             )
 
 
-class CitationInlineFormSet(BaseInlineFormSet):
+class CheckedInlineFormSet(BaseInlineFormSet):
+    """Rows marked for deletion are checked too: one that someone changed after this
+    page was opened is not deleted unseen."""
+
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            loaded = form.cleaned_data.get("loaded_version")
+            if form.instance.pk is None or loaded is None:
+                continue
+            stored = form._stored_version(lock=True)
+            if stored is not None and stored != loaded:
+                raise ValidationError(
+                    f"Not saved: “{form.instance}” was changed after you opened this page, "
+                    "so it was not deleted. Reload the page to see the change."
+                )
+
+
+class CitationInlineFormSet(CheckedInlineFormSet):
     """A source's text and its passages are saved together: a new text that would stop
     a cited passage from matching is refused unless the same save corrects the passage,
-    and a cited passage cannot be deleted here either."""
+    and a cited passage cannot be deleted here either. Every cited passage of the source
+    is checked as stored, including ones added after this page was opened."""
 
     def clean(self):
         super().clean()
         text = self.instance.text or ""
+        forms = {form.instance.pk: form for form in self.forms if form.instance.pk}
         problems = []
-        for form in self.forms:
-            citation = form.instance
-            if citation.pk is None or not citation.is_cited():
+        stored = self.instance.citations.select_for_update() if self.instance.pk else []
+        for citation in stored:
+            if not citation.is_cited():
                 continue
-            if self.can_delete and self._should_delete_form(form):
+            form = forms.get(citation.pk)
+            if form is not None and self.can_delete and self._should_delete_form(form):
                 problems.append(
                     format_html(
                         "“{}” cannot be deleted: it is cited in {}.",
@@ -223,7 +339,9 @@ class CitationInlineFormSet(BaseInlineFormSet):
                     )
                 )
                 continue
-            passage = form.cleaned_data.get("passage", citation.passage)
+            passage = citation.passage
+            if form is not None:
+                passage = form.cleaned_data.get("passage", passage)
             if citations.locate(passage, text) is None:
                 problems.append(
                     format_html(
@@ -285,11 +403,18 @@ class SourceAdmin(EditorAdmin):
     def broken_count(self, obj):
         return obj.broken_count or "—"
 
+    def revert_disabled(self, request, obj=None):
+        # A source's text is corrected on its own page, where the passages it would
+        # stop matching are checked and corrected in the same save.
+        return True
+
     def save_formset(self, request, form, formset, change):
         renamed = [
-            (f.instance, f.initial["key"])
+            (f.instance, f.stored_key)
             for f in formset.forms
-            if f.instance.pk and "key" in f.changed_data and not formset._should_delete_form(f)
+            if getattr(f, "stored_key", None)
+            and f.stored_key != f.instance.key
+            and not formset._should_delete_form(f)
         ]
         super().save_formset(request, form, formset, change)
         for citation, old_key in renamed:
@@ -348,12 +473,11 @@ class CitationAdmin(EditorAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if change and "key" in form.changed_data:
-            editing.rename_markers(citation=obj, old_key=form.initial["key"])
+        old_key = getattr(form, "stored_key", None)
+        if change and old_key and old_key != obj.key:
+            editing.rename_markers(citation=obj, old_key=old_key)
             self.message_user(
-                request,
-                f"Markers citing [^{form.initial['key']}] now read [^{obj.key}].",
-                messages.INFO,
+                request, f"Markers citing [^{old_key}] now read [^{obj.key}].", messages.INFO
             )
 
     @admin.display(description="passage")
@@ -412,6 +536,7 @@ class DemandForm(ClaimForm):
 class DemandInline(admin.StackedInline):
     model = Demand
     form = DemandForm
+    formset = CheckedInlineFormSet
     fields = ["party", "stated_by", "summary", "citations", "order", "loaded_version"]
     autocomplete_fields = ["party", "citations"]
     extra = 0
@@ -503,6 +628,7 @@ class DemandAdmin(EditorAdmin):
 class OfferTermInline(admin.StackedInline):
     model = OfferTerm
     form = ClaimForm
+    formset = CheckedInlineFormSet
     fields = ["sticking_point", "summary", "citations", "loaded_version"]
     autocomplete_fields = ["sticking_point", "citations"]
     extra = 0

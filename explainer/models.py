@@ -38,7 +38,15 @@ class Versioned(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        self.version = (self.version or 0) + 1
+        # Counted from the stored row: a revert starts from an old instance, and must
+        # still come out newer than what it replaces.
+        stored = None
+        if self.pk is not None:
+            stored = (
+                type(self)._default_manager.filter(pk=self.pk).values_list("version", flat=True)
+            )
+            stored = stored.first()
+        self.version = (stored or 0) + 1
         super().save(*args, **kwargs)
 
 

@@ -4,11 +4,11 @@ recorded with who, when and what, and can be reverted through the same checks.""
 import re
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 
-from explainer.models import Demand, StickingPoint
+from explainer.models import Citation, Demand, StickingPoint
 from tests.conftest import make_citation, make_party, make_sticking_point
 
 pytestmark = pytest.mark.django_db
@@ -234,4 +234,157 @@ def test_a_revert_restores_the_passages_a_position_cited(editor_client, point):
         "loaded_version": page.context["adminform"].form.initial["loaded_version"],
     }
     assert editor_client.post(url, data).status_code == 302
+    assert list(demand.citations.all()) == [first]
+
+
+class TestReverts:
+    def revert(self, client, obj, record, **data):
+        meta = obj._meta
+        url = reverse(
+            f"admin:{meta.app_label}_{meta.model_name}_simple_history", args=[obj.pk, record.pk]
+        )
+        page = client.get(url)
+        loaded = page.context["adminform"].form.initial["loaded_version"] if page.context else 0
+        return client.post(url, {**data, "loaded_version": loaded})
+
+    def test_only_those_who_may_change_an_object_may_revert_it(
+        self, client, point, django_user_model
+    ):
+        viewer = django_user_model.objects.create_user(username="viewer", is_staff=True)
+        viewer.user_permissions.add(Permission.objects.get(codename="view_stickingpoint"))
+        client.force_login(viewer)
+        record = point.history.first()
+        url = reverse("admin:explainer_stickingpoint_simple_history", args=[point.pk, record.pk])
+        response = client.post(url, {"title": "Vandalised", "slug": point.slug})
+        assert response.status_code == 403
+        assert StickingPoint.objects.get(pk=point.pk).title == "Pay"
+
+    def test_a_source_is_corrected_on_its_page_not_reverted(self, editor_client, point):
+        source = point.cited.get().source
+        record = source.history.first()
+        response = self.revert(editor_client, source, record, title="Old", text="Nothing.")
+        assert response.status_code == 403
+
+    def test_a_citation_revert_whose_passage_no_longer_matches_is_refused(
+        self, editor_client, point
+    ):
+        citation = point.cited.get()
+        source = citation.source
+        source.text = source.text.replace("Negotiators met for six weeks.", "They met.")
+        source.save()
+        citation.passage = "They met."
+        citation.save()
+        original = citation.history.earliest()
+        response = self.revert(
+            editor_client,
+            citation,
+            original,
+            source=source.pk,
+            key=citation.key,
+            passage=original.passage,
+            kind=original.kind,
+        )
+        assert response.status_code == 200
+        assert "does not occur in" in str(response.context["adminform"].form.errors)
+        assert Citation.objects.get(pk=citation.pk).is_verified
+
+    def test_reverting_a_renamed_key_rewrites_the_markers_back(self, editor_client, point):
+        citation = point.cited.get()
+        original = citation.history.first()
+        old_key = citation.key
+        citation.key = "renamed"
+        citation.save()
+        from explainer.editing import rename_markers
+
+        rename_markers(citation=citation, old_key=old_key)
+        response = self.revert(
+            editor_client,
+            citation,
+            original,
+            source=citation.source_id,
+            key=old_key,
+            passage=original.passage,
+            kind=original.kind,
+        )
+        assert response.status_code == 302
+        assert StickingPoint.objects.get(pk=point.pk).explanation.endswith(f"[^{old_key}]")
+
+    def test_a_revert_comes_out_as_a_newer_version(self, editor_client, point):
+        original = point.history.earliest()
+        for text in ["One.", "Two."]:
+            point.short_answer = text
+            point.save()
+        before = StickingPoint.objects.get(pk=point.pk).version
+        data = {
+            "title": point.title,
+            "slug": point.slug,
+            "question": point.question,
+            "short_answer": original.short_answer,
+            "explanation": point.explanation,
+            "standing": point.standing,
+            "publication": point.publication,
+            "order": point.order,
+        }
+        assert self.revert(editor_client, point, original, **data).status_code == 302
+        assert StickingPoint.objects.get(pk=point.pk).version == before + 1
+
+
+def test_saving_again_after_a_conflict_keeps_the_other_editors_changes(
+    editor_client, second_editor, point
+):
+    first_page = editor_client.get(change_url(point))
+    second_page = second_editor.get(change_url(point))
+    editor_client.post(change_url(point), form_data(first_page, point, short_answer="Theirs."))
+    refused = second_editor.post(change_url(point), form_data(second_page, point, title="Mine"))
+    assert refused.status_code == 200
+    assert "Theirs.</textarea>" in refused.content.decode()  # their change is shown
+    data = {k: v for k, v in refused.context["adminform"].form.data.lists()}
+    data = {k: v if len(v) > 1 or k.endswith("citations") else v[0] for k, v in data.items()}
+    for key in [k for k in data if k.startswith("demands-")]:
+        data[key] = form_data(second_page, point)[key]
+    assert second_editor.post(change_url(point), data).status_code == 302
+    saved = StickingPoint.objects.get(pk=point.pk)
+    assert (saved.title, saved.short_answer) == ("Mine", "Theirs.")
+
+
+def test_a_position_changed_meanwhile_is_not_deleted_unseen(editor_client, second_editor, point):
+    page = second_editor.get(change_url(point))
+    demand = point.demands.get()
+    demand.summary = "Edited meanwhile."
+    demand.save()
+    data = form_data(page, point, **{"demands-0-DELETE": "on"})
+    data["demands-0-summary"] = "More pay."
+    response = second_editor.post(change_url(point), data)
+    assert response.status_code == 200
+    assert "was changed after you opened this page" in response.content.decode()
+    assert Demand.objects.filter(pk=demand.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_revert_runs_in_a_transaction_of_its_own(editor, client):
+    """Without the test's own transaction around it, as on a real server."""
+    client.force_login(editor)
+    citation = make_citation()
+    union = make_party(kind="union")
+    point = make_sticking_point(explanation=f"x.[^{citation.key}]")
+    demand = Demand.objects.create(sticking_point=point, party=union, summary="s")
+    first = make_citation(about=union)
+    demand.citations.add(first)
+    original = demand.history.first()
+    demand.citations.set([make_citation(about=union)])
+    url = reverse("admin:explainer_demand_simple_history", args=[demand.pk, original.pk])
+    page = client.get(url)
+    response = client.post(
+        url,
+        {
+            "sticking_point": point.pk,
+            "party": union.pk,
+            "stated_by": "party",
+            "summary": "s",
+            "citations": [first.pk],
+            "order": 0,
+            "loaded_version": page.context["adminform"].form.initial["loaded_version"],
+        },
+    )
+    assert response.status_code == 302
     assert list(demand.citations.all()) == [first]
