@@ -1,5 +1,7 @@
 """Who may see what is not yet public, and who may try to log in."""
 
+import ipaddress
+
 
 def can_preview(user):
     """Editors (anyone allowed to view sticking points in the admin) see drafts."""
@@ -16,7 +18,10 @@ def client_ip(request):
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     forwarded = [part for part in forwarded if part]
     if count and len(forwarded) >= count:
-        return forwarded[-count]
+        try:
+            return str(ipaddress.ip_address(forwarded[-count]))
+        except ValueError:
+            pass  # not an address: our proxy did not write it
     return request.META.get("REMOTE_ADDR", "")
 
 

@@ -4,11 +4,11 @@ that fills a passage from its source exactly, and what needs attention."""
 import re
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from explainer.models import Citation, Demand, Party, Source, StickingPoint
 from explainer.references import References
@@ -48,11 +48,15 @@ class QuotePickerTextarea(forms.Textarea):
         return context
 
 
-@require_safe
+@require_POST
 def explanation_preview(request):
     """The explanation as readers would see it, with its numbered sources and anything
-    that would stop it from saving."""
-    text = request.GET.get("explanation", "")
+    that would stop it from saving. POSTed: drafts are long, and stay out of logs."""
+    if not request.user.has_perm("explainer.change_stickingpoint") and not (
+        request.user.has_perm("explainer.add_stickingpoint")
+    ):
+        raise PermissionDenied
+    text = request.POST.get("explanation", "")
     if len(text) > MAX_PREVIEW:
         return HttpResponseBadRequest("The explanation is too long to preview.")
     point = StickingPoint(explanation=text, publication=StickingPoint.Publication.PUBLISHED)
@@ -80,8 +84,11 @@ def sentences(text):
 @require_safe
 def source_sentences(request):
     """Sentences of a source that contain every word typed, for the quote picker."""
+    if not request.user.has_perm("explainer.view_source"):
+        raise PermissionDenied
     words = request.GET.get("find", "").split()[:12]
-    source = Source.objects.filter(pk=request.GET.get("source") or None).first()
+    source_id = request.GET.get("source", "")
+    source = Source.objects.filter(pk=source_id).first() if source_id.isdigit() else None
     if source is None or not words:
         found = []
     else:

@@ -89,7 +89,9 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one locks
-AXES_RESET_ON_SUCCESS = True
+# A success must not wipe failures: with address lockouts, one editor's login would
+# clear the guesses made from the same address at someone else's account.
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_CALLABLE = "explainer.access.locked_out"
 AXES_CLIENT_IP_CALLABLE = "explainer.access.client_ip"
 # How many proxies in front of the site append to X-Forwarded-For (nginx: 1). With 0,

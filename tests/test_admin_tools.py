@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_preview_shows_the_reader_view_with_numbered_sources(editor_client):
     citation = make_citation(key="six-weeks")
-    response = editor_client.get(
+    response = editor_client.post(
         reverse("admin:explainer_stickingpoint_preview"),
         {"explanation": "They met *for weeks*.[^six-weeks]"},
     )
@@ -24,7 +24,7 @@ def test_the_preview_shows_the_reader_view_with_numbered_sources(editor_client):
 
 def test_the_preview_shows_what_would_stop_a_save(editor_client):
     make_source(text="The companies’ behavior created a gig economy in a union workforce.")
-    response = editor_client.get(
+    response = editor_client.post(
         reverse("admin:explainer_stickingpoint_preview"),
         {"explanation": "<iframe> behavior created a gig economy in a union workforce[^nope]"},
     )
@@ -32,9 +32,47 @@ def test_the_preview_shows_what_would_stop_a_save(editor_client):
     assert "Raw HTML is not allowed" in html
 
 
-def test_the_preview_is_for_editors_only(client):
-    response = client.get(reverse("admin:explainer_stickingpoint_preview"), {"explanation": "x"})
-    assert response.status_code == 302  # to the login page
+def test_the_preview_is_for_editors_only(client, django_user_model):
+    url = reverse("admin:explainer_stickingpoint_preview")
+    assert client.post(url, {"explanation": "x"}).status_code == 302  # to the login page
+    client.force_login(django_user_model.objects.create_user("staff", is_staff=True))
+    assert client.post(url, {"explanation": "x"}).status_code == 403
+
+
+def test_only_editors_who_may_see_sources_use_the_quote_picker(client, django_user_model):
+    source = make_source()
+    client.force_login(django_user_model.objects.create_user("staff", is_staff=True))
+    url = reverse("admin:explainer_citation_sentences")
+    assert client.get(url, {"source": source.pk, "find": "six"}).status_code == 403
+
+
+@pytest.mark.parametrize("source", ["abc", "1.5", "-1", "99999"])
+def test_odd_sources_in_the_quote_picker_are_no_error(editor_client, source):
+    response = editor_client.get(
+        reverse("admin:explainer_citation_sentences"), {"source": source, "find": "six"}
+    )
+    assert response.status_code == 200
+    assert "Choose the source first." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/explainer/source/abc/history/",
+        "/admin/explainer/stickingpoint/1/history/abc/",
+        "/admin/explainer/stickingpoint/abc/history/1/",
+    ],
+)
+def test_odd_history_addresses_are_404(editor_client, url):
+    assert editor_client.get(url).status_code == 404
+
+
+def test_history_pages_carry_no_inline_style(editor_client):
+    point = make_sticking_point()
+    html = editor_client.get(
+        reverse("admin:explainer_stickingpoint_history", args=[point.pk])
+    ).content.decode()
+    assert "style=" not in html
 
 
 def test_the_quote_picker_finds_sentences_with_every_word_as_printed(editor_client):

@@ -4,12 +4,12 @@ recorded with who, when and what, and can be reverted through the same checks.""
 import re
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
 from explainer.models import Citation, Demand, StickingPoint
-from tests.conftest import make_citation, make_party, make_sticking_point
+from tests.conftest import editors_group, make_citation, make_party, make_sticking_point
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def second_editor(django_user_model):
     user = django_user_model.objects.create_user(
         username="ruth", password="another long password", is_staff=True
     )
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(editors_group())
     client = Client()
     client.force_login(user)
     return client

@@ -43,6 +43,39 @@ def test_five_failures_from_an_address_refuse_other_accounts_too(client, editor)
     assert log_in(client, "editor", PASSWORD).status_code == 429
 
 
+def test_logging_in_does_not_wipe_guesses_at_another_account(client, editor, admin_user):
+    for _ in range(4):
+        log_in(client, "admin", "wrong")
+    assert log_in(client, "editor", PASSWORD).status_code == 302
+    client.logout()
+    assert log_in(client, "admin", "wrong").status_code == 429
+
+
+def test_behind_the_proxy_the_forwarded_address_is_the_one_locked_out(client, editor, settings):
+    settings.PROXY_COUNT = 1
+    for n in range(5):
+        client.post(
+            reverse("admin:login"),
+            {"username": f"guess-{n}", "password": "wrong"},
+            REMOTE_ADDR="10.0.0.1",
+            HTTP_X_FORWARDED_FOR="198.51.100.9",
+        )
+    locked = client.post(
+        reverse("admin:login"),
+        {"username": "editor", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="198.51.100.9",
+    )
+    assert locked.status_code == 429
+    elsewhere = client.post(
+        reverse("admin:login"),
+        {"username": "editor", "password": PASSWORD},
+        REMOTE_ADDR="10.0.0.1",
+        HTTP_X_FORWARDED_FOR="203.0.113.50",
+    )
+    assert elsewhere.status_code == 302
+
+
 def test_four_failures_then_the_right_password_still_log_in(client, editor):
     for _ in range(4):
         log_in(client, "editor", "wrong")
@@ -79,6 +112,7 @@ def test_whoever_manages_users_can_see_and_clear_them(admin_client, client, edit
         (0, "10.0.0.9", "192.0.2.1"),  # no proxy: the header is the client's own say-so
         (1, "10.0.0.9, 198.51.100.4", "198.51.100.4"),  # nginx appended the real peer
         (1, "", "192.0.2.1"),
+        (1, "not-an-address", "192.0.2.1"),
     ],
 )
 def test_the_throttled_address_is_the_one_our_proxy_saw(settings, proxies, forwarded, address):

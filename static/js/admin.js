@@ -4,6 +4,13 @@
  */
 (function () {
   "use strict";
+  // Enter in the picker's search box searches; it must not save the citation.
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.target.matches("[data-quote-picker]")) {
+      event.preventDefault();
+    }
+  });
+
   document.addEventListener("click", function (event) {
     const button = event.target.closest("[data-fill-passage]");
     if (!button) return;

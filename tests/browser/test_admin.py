@@ -2,10 +2,11 @@
 saving the same sticking point."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission, User
+from django.contrib.auth.models import User
 from playwright.sync_api import expect
 
 from explainer.models import Citation, StickingPoint
+from tests.conftest import editors_group
 
 pytestmark = pytest.mark.browser
 PASSWORD = "a long editor password"
@@ -13,13 +14,7 @@ PASSWORD = "a long editor password"
 
 @pytest.fixture
 def editors(site):
-    # Live-server tests empty every table between tests, the migrated Editors group too.
-    group, _ = Group.objects.get_or_create(name="Editors")
-    group.permissions.set(
-        Permission.objects.filter(content_type__app_label="explainer").exclude(
-            codename__contains="historical"
-        )
-    )
+    group = editors_group()
     for name in ["editor", "ruth"]:
         user = User.objects.create_user(username=name, password=PASSWORD, is_staff=True)
         user.groups.add(group)
