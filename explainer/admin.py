@@ -376,8 +376,34 @@ class CitationInline(admin.StackedInline):
         return obj.is_verified
 
 
+class SourceForm(ConcurrencyForm):
+    """On its own page a source's passages are saved beside its text and checked there
+    (CitationInlineFormSet). A revert restores the text alone, so it is checked here:
+    no cited passage may stop matching."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        text = cleaned_data.get("text")
+        if not hasattr(self.instance, "_history") or text is None or not self.instance.pk:
+            return cleaned_data
+        lost = [
+            citation
+            for citation in Citation.objects.filter(source=self.instance.pk).select_for_update()
+            if citation.is_cited() and citations.locate(citation.passage, text) is None
+        ]
+        if lost:
+            self.add_error(
+                "text",
+                "This version's text does not contain passages that are cited now: "
+                + ", ".join(f"“{c.passage}” ({c.key})" for c in lost)
+                + ". Correct those passages first, or keep the current text.",
+            )
+        return cleaned_data
+
+
 @admin.register(Source)
 class SourceAdmin(EditorAdmin):
+    form = SourceForm
     list_display = ["title", "publisher", "published_on", "citation_count", "broken_count"]
     list_filter = ["publisher", "names_sources", "published_on"]
     search_fields = ["title", "publisher", "author", "credits", "text"]
@@ -403,10 +429,11 @@ class SourceAdmin(EditorAdmin):
     def broken_count(self, obj):
         return obj.broken_count or "—"
 
-    def revert_disabled(self, request, obj=None):
-        # A source's text is corrected on its own page, where the passages it would
-        # stop matching are checked and corrected in the same save.
-        return True
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if hasattr(obj, "_history"):
+            # A revert has no passages beside it to save: locate them in the text now.
+            citations.recheck(source=obj)
 
     def save_formset(self, request, form, formset, change):
         renamed = [

@@ -9,7 +9,13 @@ from django.test import Client
 from django.urls import reverse
 
 from explainer.models import Citation, Demand, StickingPoint
-from tests.conftest import editors_group, make_citation, make_party, make_sticking_point
+from tests.conftest import (
+    editors_group,
+    make_citation,
+    make_party,
+    make_source,
+    make_sticking_point,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -259,11 +265,45 @@ class TestReverts:
         assert response.status_code == 403
         assert StickingPoint.objects.get(pk=point.pk).title == "Pay"
 
-    def test_a_source_is_corrected_on_its_page_not_reverted(self, editor_client, point):
+    def source_data(self, source, text):
+        return {
+            "title": source.title,
+            "slug": source.slug,
+            "published_on": "2023-05-02",
+            "published_precision": "day",
+            "text": text,
+        }
+
+    def test_a_source_revert_that_would_unverify_a_cited_passage_is_refused(
+        self, editor_client, point
+    ):
+        source = make_source(text="An early draft of the article.")
+        old = source.history.first()
+        source.text = "The finished article. Talks resumed in September."
+        source.save()
+        citation = make_citation(source=source, passage="Talks resumed in September.")
+        point.demands.get().citations.add(citation)
+        response = self.revert(editor_client, source, old, **self.source_data(source, old.text))
+        assert response.status_code == 200
+        assert "does not contain passages that are cited now" in str(
+            response.context["adminform"].form.errors["text"]
+        )
+        assert Citation.objects.get(pk=citation.pk).is_verified
+
+    def test_a_source_revert_moves_its_passages_with_the_text(self, client, editor_client, point):
         source = point.cited.get().source
-        record = source.history.first()
-        response = self.revert(editor_client, source, record, title="Old", text="Nothing.")
-        assert response.status_code == 403
+        original = source.history.first()
+        source.text = "A new first paragraph.\n\n" + source.text
+        source.save()
+        from explainer import citations
+
+        citations.recheck(source=source)
+        response = self.revert(
+            editor_client, source, original, **self.source_data(source, original.text)
+        )
+        assert response.status_code == 302
+        citation = Citation.objects.verified().get(pk=point.cited.get().pk)
+        assert citation.printed == "Negotiators met for six weeks."
 
     def test_a_citation_revert_whose_passage_no_longer_matches_is_refused(
         self, editor_client, point
