@@ -531,12 +531,6 @@ class AsOf:
     def __str__(self):
         return dates.display(self.date, self.precision)
 
-    def __eq__(self, other):
-        return isinstance(other, AsOf) and (self.date, self.precision) == (
-            other.date,
-            other.precision,
-        )
-
     @property
     def iso(self):
         return dates.iso(self.date, self.precision)

@@ -22,12 +22,15 @@ def columns_for(demands, sides):
     for demand in demands:
         by_party.setdefault(demand.party, []).append(demand)
     parties = list(sides) + [party for party in by_party if party not in sides]
+    return [Column(party, by_party.get(party, []), other_side(party, sides)) for party in parties]
 
-    def other(party):
-        # The party's own side is itself or its parent (loaded with it); deeper chains
-        # are not followed here, which would cost a query per position.
-        own = party if party in sides else party.parent if party.parent in sides else None
-        others = [side for side in sides if side != own] if own else []
-        return others[0] if len(others) == 1 else None
 
-    return [Column(party, by_party.get(party, []), other(party)) for party in parties]
+def other_side(party, sides):
+    """The side opposite `party`'s, when there is exactly one; else None.
+
+    The party's own side is itself or its parent (loaded with it); deeper chains are
+    not followed, which would cost a query per party.
+    """
+    own = party if party in sides else party.parent if party.parent in sides else None
+    others = [side for side in sides if side != own] if own else []
+    return others[0] if len(others) == 1 else None

@@ -25,7 +25,7 @@ from explainer.models import (
     Source,
     StickingPoint,
 )
-from explainer.positions import columns_for
+from explainer.positions import columns_for, other_side
 from explainer.references import References, prefetch_citations
 
 PUBLIC_MAX_AGE = 300
@@ -198,7 +198,6 @@ def party_detail(request, slug):
     quotes = [c for c in passages if c.is_quote and c.speaker_id == party.pk]
     reports = [c for c in passages if not c.is_quote and c.about_id == party.pk]
     events = list(events_with_citations(party.events.all()))
-    others = [side for side in Party.objects.sides() if side.pk != party.side.pk]
 
     references = References()
     references.add_markdown(party.description, found=passages)
@@ -216,7 +215,7 @@ def party_detail(request, slug):
             "offers": offers,
             "quotes": quotes,
             "reports": reports,
-            "other_side": others[0] if len(others) == 1 else None,
+            "other_side": other_side(party, list(Party.objects.sides())),
             "events": events,
             "references": references,
             "glossary": page_glossary(),
