@@ -10,6 +10,7 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.views.decorators.http import require_POST, require_safe
 
+from explainer.markdown import render_markdown
 from explainer.models import Citation, Demand, Party, Source, StickingPoint
 from explainer.references import References
 
@@ -65,8 +66,6 @@ def explanation_preview(request):
         point.clean()
     except ValidationError as error:
         problems = [m for messages in error.message_dict.values() for m in messages]
-    from explainer.markdown import render_markdown
-
     references = References()
     references.add_markdown(text)
     return render(
