@@ -49,6 +49,10 @@ def test_back_restores_a_whole_page_when_htmx_history_is_gone(site, page):
     page.goto(f"{site}/timeline/")
     page.get_by_label("Kind").select_option("offer")
     expect(page).to_have_url(f"{site}/timeline/?party=&topic=&kind=offer")
+    # Let the swap settle before the next choice: this test is about Back, and a change
+    # made mid-swap is lost (issue 11 covers that race).
+    expect(page.locator(".event__kind").first).to_have_text("Offer")
+    expect(page.locator(".htmx-settling, .htmx-request, .htmx-swapping")).to_have_count(0)
     page.get_by_label("Kind").select_option("strike")
     expect(page).to_have_url(f"{site}/timeline/?party=&topic=&kind=strike")
     page.evaluate("localStorage.clear()")  # as if the history cache had been evicted
