@@ -12,6 +12,12 @@ def expect_titles(page, titles):
     expect(page.locator(".event__title")).to_have_text(titles)
 
 
+def expect_settled(page):
+    """The swap is done and htmx has taken over the new form. These tests are about
+    Back and Forward; a choice made mid-swap is lost (the race issue 11 covers)."""
+    expect(page.locator(".htmx-settling, .htmx-request, .htmx-swapping")).to_have_count(0)
+
+
 def test_filters_swap_in_place_update_the_url_and_the_back_button_restores(
     site, page, csp_violations
 ):
@@ -22,6 +28,7 @@ def test_filters_swap_in_place_update_the_url_and_the_back_button_restores(
     page.get_by_label("Party").select_option(label="Hollywood actors")
     expect(page).to_have_url(f"{site}/timeline/?party=hollywood-actors&topic=&kind=")
     expect(page.locator(".event")).to_have_count(1)
+    expect_settled(page)
     actors_only = event_titles(page)
 
     page.get_by_label("Kind").select_option("strike")
@@ -49,10 +56,8 @@ def test_back_restores_a_whole_page_when_htmx_history_is_gone(site, page):
     page.goto(f"{site}/timeline/")
     page.get_by_label("Kind").select_option("offer")
     expect(page).to_have_url(f"{site}/timeline/?party=&topic=&kind=offer")
-    # Let the swap settle before the next choice: this test is about Back, and a change
-    # made mid-swap is lost (issue 11 covers that race).
     expect(page.locator(".event__kind").first).to_have_text("Offer")
-    expect(page.locator(".htmx-settling, .htmx-request, .htmx-swapping")).to_have_count(0)
+    expect_settled(page)
     page.get_by_label("Kind").select_option("strike")
     expect(page).to_have_url(f"{site}/timeline/?party=&topic=&kind=strike")
     page.evaluate("localStorage.clear()")  # as if the history cache had been evicted
