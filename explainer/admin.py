@@ -8,7 +8,7 @@ from django.db import router, transaction
 from django.db.models import Count, Q
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
-from django.urls import path, reverse_lazy
+from django.urls import path, reverse, reverse_lazy
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
@@ -579,6 +579,11 @@ class StickingPointAdmin(EditorAdmin):
     inlines = [DemandInline]
     actions = ["publish", "unpublish"]
     readonly_fields = ["as_of"]
+
+    def view_on_site(self, obj):
+        # Public pages show only what is published; editors read drafts in preview.
+        return reverse("preview_sticking_point", args=[obj.slug])
+
     fieldsets = [
         (None, {"fields": ["title", "slug", "question", "short_answer"]}),
         ("Explanation", {"fields": ["explanation"]}),

@@ -1,21 +1,20 @@
 """Sticking points as cards for other sites: the framable card, its snippet, and the
 oEmbed provider that hands the snippet to consumers."""
 
-import hashlib
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.conf import settings
-from django.contrib.staticfiles.storage import staticfiles_storage
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 
 from explainer.models import Party, StickingPoint
+from explainer.pagecache import public_page
 from explainer.positions import columns_for
 from explainer.references import References, prefetch_citations
 
@@ -27,8 +26,6 @@ CARD_WIDTH = 560
 # seed's longest card at the default width (checked by a browser test); it scrolls beyond.
 CARD_HEIGHT = {"full": 720, "compact": 460}
 MAX_AGE = 300
-# Bump when the card's markup changes, so caches drop cards rendered by older code.
-CARD_VERSION = "2"
 # The host-page script lives at an unhashed, versioned address so that pasted snippets
 # keep working across deployments; a breaking change gets a new version folder.
 RESIZER_PATH = "embed/v1/embed.js"
@@ -88,24 +85,6 @@ def embed_context(request, point):
     }
 
 
-def card_etag(point, demands, sides, cited, chosen):
-    """Changes whenever anything the card shows changes, including after a deployment
-    that changes its markup or its static files."""
-    parts = [
-        CARD_VERSION,
-        staticfiles_storage.url("css/embed.css"),
-        staticfiles_storage.url("js/embed-card.js"),
-        chosen,
-        point.pk,
-        point.updated_at,
-        point.as_of and point.as_of.iso,
-    ]
-    parts += [(d.pk, d.updated_at, d.party.updated_at) for d in demands]
-    parts += [(s.pk, s.updated_at) for s in sides]
-    parts += [(c.pk, c.updated_at, c.source.updated_at) for c in cited]
-    return hashlib.blake2b(repr(parts).encode(), digest_size=10).hexdigest()
-
-
 def framable_not_found(request):
     """A card that is gone says so inside the host page, rather than as a refused frame."""
     response = render(request, "embed/missing.html", DEFAULTS, status=404)
@@ -116,6 +95,7 @@ def framable_not_found(request):
 @require_safe
 @xframe_options_exempt
 @csp_override(FRAMABLE_CSP)
+@public_page
 def embed_card(request, slug):
     point = StickingPoint.objects.published().with_as_of().filter(slug=slug).first()
     if point is None:
@@ -129,26 +109,18 @@ def embed_card(request, slug):
     references = References()
     references.add_markdown(point.explanation)
     references.add_cited_by(demands)
-    cited = list(references)
-
-    etag = f'"{card_etag(point, demands, sides, cited, chosen)}"'
-    response = get_conditional_response(request, etag=etag)
-    if response is None:
-        response = render(
-            request,
-            "embed/card.html",
-            {
-                "point": point,
-                "columns": columns_for(demands, sides),
-                "sources": references.sources,
-                "updated": max([point.updated_at] + [d.updated_at for d in demands]),
-                "page_url": absolute(request, point.get_absolute_url()),
-                **chosen,
-            },
-        )
-    response["ETag"] = etag
-    patch_cache_control(response, public=True, max_age=MAX_AGE)
-    return response
+    return render(
+        request,
+        "embed/card.html",
+        {
+            "point": point,
+            "columns": columns_for(demands, sides),
+            "sources": references.sources,
+            "updated": max([point.updated_at] + [d.updated_at for d in demands]),
+            "page_url": absolute(request, point.get_absolute_url()),
+            **chosen,
+        },
+    )
 
 
 def _site_key(scheme, netloc):
@@ -208,6 +180,7 @@ def _oembed_response(data, status=200):
 
 
 @require_safe
+@public_page
 def oembed(request):
     if request.GET.get("format", "json") != "json":
         return HttpResponse(

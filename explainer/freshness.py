@@ -1,15 +1,13 @@
-"""HTTP validators for public pages: an ETag that changes whenever any content does."""
+"""The state of all content as one short token, read from the database in one query."""
 
 import hashlib
 
 from django.apps import apps
 from django.db import connection
 
-from explainer.access import can_preview
-
 
 def content_version():
-    """A short token for the state of all content, read in one query.
+    """A short token that changes whenever any content does.
 
     Every model of the app is content with an `updated_at`. Row counts catch deletions,
     which leave no newer `updated_at` behind.
@@ -30,12 +28,3 @@ def content_version():
         cursor.execute(sql)
         rows = cursor.fetchall()
     return hashlib.blake2b(repr(rows).encode(), digest_size=8).hexdigest()
-
-
-def page_etag(request, *args, **kwargs):
-    # A fragment and a full page are different representations of one URL (htmx's
-    # history restore asks for the full page), and editors also see drafts.
-    htmx = request.htmx
-    representation = "fragment" if htmx and not htmx.history_restore_request else "page"
-    audience = "editor" if can_preview(request.user) else "public"
-    return f"{content_version()}-{representation}-{audience}"

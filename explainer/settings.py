@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that nothing after it can keep a worker past its deadline.
+    "explainer.errors.DeadlineMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -98,6 +100,9 @@ AXES_CLIENT_IP_CALLABLE = "explainer.access.client_ip"
 # the connection's own address is the client's.
 PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
+# Editors log in through the admin, also to reach draft previews.
+LOGIN_URL = "admin:login"
+
 ROOT_URLCONF = "explainer.urls"
 # Widgets render from templates/ too (the admin's preview and quote picker).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
@@ -120,8 +125,9 @@ TEMPLATES = [
 ]
 
 # Persistent connections: opening a PostgreSQL connection per request costs more than
-# rendering most pages. connect_timeout stays far below gunicorn's worker timeout so a
-# database that hangs fails the request instead of the worker.
+# rendering most pages. Every wait on the database is bounded, and the bounds are
+# ordered below gunicorn's 30 s worker timeout: connecting (2 s), a public request as a
+# whole (REQUEST_DEADLINE, 3 s), any one statement (10 s), an editor's request (20 s).
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
@@ -130,19 +136,35 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        connect_timeout=2, options="-c statement_timeout=10000"
+    )
+# Seconds a request may take before it is answered with a 503 (public, then admin).
+REQUEST_DEADLINE = float(os.environ.get("REQUEST_DEADLINE", "3"))
+EDITOR_REQUEST_DEADLINE = float(os.environ.get("EDITOR_REQUEST_DEADLINE", "20"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    # Shared by every process, so an editor's change is seen everywhere at once.
+    # Shared by every process, so an editor's change is seen everywhere at once. A
+    # Redis that hangs costs a request half a second, then it renders uncached.
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
+# Seconds the cached content version is trusted before it is read from the database
+# again: how soon a change that sent no signal shows, and, without Redis, how soon
+# other processes see an edit.
+CONTENT_VERSION_TTL = int(os.environ.get("CONTENT_VERSION_TTL", "60" if REDIS_URL else "5"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import path
 
-from explainer import embeds, views
+from explainer import embeds, errors, views
 
 admin.site.site_header = "Strike Explainer — editors"
 admin.site.site_title = "Strike Explainer editors"
@@ -19,5 +19,15 @@ urlpatterns = [
     path("glossary/<slug:slug>/", views.glossary_term, name="glossary_term"),
     path("embed/points/<slug:slug>/", embeds.embed_card, name="embed_card"),
     path("oembed/", embeds.oembed, name="oembed"),
+    path("preview/", views.preview_home, name="preview_home"),
+    path(
+        "preview/points/<slug:slug>/",
+        views.preview_sticking_point,
+        name="preview_sticking_point",
+    ),
+    path("healthz", errors.healthz, name="healthz"),
+    path("readyz", errors.readyz, name="readyz"),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "explainer.errors.server_error"

@@ -1,17 +1,22 @@
 """The public explainer. One view per page; an htmx request gets the page's partial from
-the same template."""
+the same template.
 
+Public views are the same for every reader: they never look at who is asking, and
+`public_page` serves them rendered once per content version. Editors preview drafts
+at their own addresses (`preview_*`), which are never cached.
+"""
+
+from django.contrib.auth.views import redirect_to_login
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import etag, require_safe
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from explainer import embeds
 from explainer import search as site_search
 from explainer.access import can_preview
 from explainer.forms import SearchForm, TimelineFilterForm
-from explainer.freshness import page_etag
 from explainer.glossary import Glossary
 from explainer.models import (
     AsOf,
@@ -25,17 +30,20 @@ from explainer.models import (
     Source,
     StickingPoint,
 )
+from explainer.pagecache import PUBLIC_MAX_AGE, public_page
 from explainer.positions import columns_for, other_side
 from explainer.references import References, prefetch_citations
 
-PUBLIC_MAX_AGE = 300
 
+def editors_only(view):
+    """A preview for editors; anyone else is asked to log in."""
 
-def visible_points(request):
-    """Sticking points this request may see: drafts only for editors."""
-    if can_preview(request.user):
-        return StickingPoint.objects.all()
-    return StickingPoint.objects.published()
+    def wrapped(request, *args, **kwargs):
+        if not can_preview(request.user):
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapped
 
 
 def page_glossary():
@@ -59,10 +67,8 @@ def events_with_citations(events):
     return events.prefetch_related(prefetch_citations()).order_by("date", "sequence", "title")
 
 
-@require_safe
-@etag(page_etag)
-def home(request):
-    points = list(visible_points(request).with_as_of())
+def render_home(request, points, *, preview=False):
+    points = list(points.with_as_of())
     latest_events = list(
         events_with_citations(Event.objects.all()).order_by("-date", "-sequence")[:4]
     )
@@ -86,14 +92,25 @@ def home(request):
             "references": references,
             "glossary": page_glossary(),
         },
-        private=any(not point.is_published for point in points),
+        private=preview,
     )
 
 
 @require_safe
-@etag(page_etag)
-def sticking_point_detail(request, slug):
-    point = get_object_or_404(visible_points(request).with_as_of(), slug=slug)
+@public_page
+def home(request):
+    return render_home(request, StickingPoint.objects.published())
+
+
+@require_safe
+@editors_only
+def preview_home(request):
+    """The home page with drafts among the published sticking points."""
+    return render_home(request, StickingPoint.objects.all(), preview=True)
+
+
+def render_sticking_point(request, points, slug, *, preview=False):
+    point = get_object_or_404(points.with_as_of(), slug=slug)
     demands = list(
         point.demands.select_related("party__parent").prefetch_related(prefetch_citations())
     )
@@ -126,12 +143,25 @@ def sticking_point_detail(request, slug):
             "embed": embeds.embed_context(request, point) if point.is_published else None,
             "glossary": page_glossary(),
         },
-        private=not point.is_published,
+        private=preview,
     )
 
 
 @require_safe
-@etag(page_etag)
+@public_page
+def sticking_point_detail(request, slug):
+    return render_sticking_point(request, StickingPoint.objects.published(), slug)
+
+
+@require_safe
+@editors_only
+def preview_sticking_point(request, slug):
+    """A sticking point as it will read, draft or not; only editors see it."""
+    return render_sticking_point(request, StickingPoint.objects.all(), slug, preview=True)
+
+
+@require_safe
+@public_page
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def timeline(request):
     form = TimelineFilterForm(request.GET or None)
@@ -161,12 +191,12 @@ def timeline(request):
 
 
 @require_safe
-@etag(page_etag)
+@public_page
 def party_detail(request, slug):
     party = get_object_or_404(
         Party.objects.select_related("parent").prefetch_related("members"), slug=slug
     )
-    points = visible_points(request)
+    points = StickingPoint.objects.published()
     demands = list(
         Demand.objects.filter(party=party, sticking_point__in=points)
         .select_related("sticking_point")
@@ -220,15 +250,14 @@ def party_detail(request, slug):
             "references": references,
             "glossary": page_glossary(),
         },
-        private=can_preview(request.user),
     )
 
 
 @require_safe
-@etag(page_etag)
+@public_page
 def source_detail(request, slug):
     source = get_object_or_404(Source.objects.defer("text"), slug=slug)
-    points = visible_points(request)
+    points = StickingPoint.objects.published()
     passages = list(
         Citation.objects.verified()
         .filter(source=source)
@@ -264,12 +293,11 @@ def source_detail(request, slug):
         request,
         "explainer/source_detail.html",
         {"source": source, "passages": passages},
-        private=can_preview(request.user),
     )
 
 
 @require_safe
-@etag(page_etag)
+@public_page
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def search(request):
     form = SearchForm(request.GET)
@@ -303,7 +331,7 @@ def search(request):
 
 
 @require_safe
-@etag(page_etag)
+@public_page
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def citation_detail(request, key):
     citation = get_object_or_404(Citation.objects.verified(), key=key)
@@ -315,13 +343,13 @@ def citation_detail(request, key):
 
 
 @require_safe
-@etag(page_etag)
+@public_page
 def glossary(request):
     return respond(request, "explainer/glossary.html", {"terms": list(GlossaryTerm.objects.all())})
 
 
 @require_safe
-@etag(page_etag)
+@public_page
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def glossary_term(request, slug):
     term = get_object_or_404(GlossaryTerm, slug=slug)

@@ -55,6 +55,14 @@ def make_sticking_point(**fields):
     return StickingPoint.objects.create(**fields)
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Pages are cached per content version, and each test's database starts afresh."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def editors_group():
     """The Editors group as the migration makes it. Tests on a live server empty every
     table between tests, migrated rows included, so it may have to be made again."""

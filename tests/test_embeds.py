@@ -160,7 +160,9 @@ class TestCardCaching:
 
     def test_unpublishing_makes_a_cached_card_404(self, client, seeded):
         etag = card(client)["ETag"]
-        StickingPoint.objects.filter(slug=AI).update(publication="draft")
+        point = StickingPoint.objects.get(slug=AI)
+        point.publication = "draft"
+        point.save()
         response = client.get(reverse("embed_card", args=[AI]), headers={"If-None-Match": etag})
         assert response.status_code == 404
 
