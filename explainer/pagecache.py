@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 
 from explainer.errors import UNAVAILABLE, drop_connections
@@ -109,6 +110,14 @@ def bump():
     _cache_call("set", VERSION_KEY, version, settings.CONTENT_VERSION_TTL)
 
 
+def relation_changed(instance, action, **kwargs):
+    """A link added or removed leaves no newer `updated_at` behind, and the version is
+    read from those: mark the object whose links changed as updated."""
+    if action in {"post_add", "post_remove", "post_clear"}:
+        type(instance)._base_manager.filter(pk=instance.pk).update(updated_at=timezone.now())
+        content_changed()
+
+
 def content_changed(**kwargs):
     # Forget the version at once, so this connection's next page (tests, or a save in a
     # request that goes on to render) sees its own uncommitted change; publish the new
@@ -127,7 +136,7 @@ def connect_signals():
         post_delete.connect(content_changed, sender=model, dispatch_uid=f"pagecache-d-{model}")
         for field in model._meta.local_many_to_many:
             m2m_changed.connect(
-                content_changed,
+                relation_changed,
                 sender=field.remote_field.through,
                 dispatch_uid=f"pagecache-m2m-{field.remote_field.through}",
             )

@@ -55,6 +55,13 @@ def make_sticking_point(**fields):
     return StickingPoint.objects.create(**fields)
 
 
+@pytest.fixture
+def seeded(db):
+    from django.core.management import call_command
+
+    call_command("load_seed", verbosity=0)
+
+
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Pages are cached per content version, and each test's database starts afresh."""

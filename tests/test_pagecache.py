@@ -1,0 +1,183 @@
+"""Public pages rendered once per content version: what a reader, a shared cache and an
+editor notice."""
+
+import json
+
+import pytest
+from django.db import OperationalError
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from explainer.errors import DeadlineExceeded
+from explainer.models import Event, StickingPoint
+from tests.conftest import make_citation
+
+POINT = "/points/artificial-intelligence/"
+PUBLIC = [
+    "/",
+    POINT,
+    "/timeline/",
+    "/timeline/?kind=offer",
+    "/parties/writers-guild-of-america/",
+    "/glossary/",
+    "/embed/points/artificial-intelligence/",
+    "/oembed/?url=http://testserver/points/artificial-intelligence/",
+]
+
+
+@pytest.mark.parametrize("url", PUBLIC)
+def test_a_page_already_rendered_is_served_without_the_database(
+    client, seeded, url, django_assert_num_queries
+):
+    first = client.get(url)
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        again = client.get(url)
+        unchanged = client.get(url, headers={"If-None-Match": first["ETag"]})
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert unchanged.status_code == 304
+
+
+@pytest.mark.parametrize("url", PUBLIC)
+def test_public_responses_are_the_same_for_everyone(editor_client, seeded, url):
+    reader = Client().get(url)
+    editor = editor_client.get(url)
+    assert reader.content == editor.content
+    for response in [reader, editor]:
+        assert "Cookie" not in response.get("Vary", "")
+        assert not response.cookies
+        assert "nonce" not in response["Content-Security-Policy"]
+        assert "public" in response["Cache-Control"]
+
+
+def test_an_htmx_fragment_and_the_page_are_cached_apart(client, seeded):
+    page = client.get("/timeline/?kind=offer")
+    fragment = client.get("/timeline/?kind=offer", headers={"HX-Request": "true"})
+    assert b"<html" in page.content and b"<html" not in fragment.content
+    assert page["ETag"] != fragment["ETag"]
+    assert client.get("/timeline/?kind=offer").content == page.content
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [("/points/no-such-point/", 404), ("/timeline/?party=nobody", 400)],
+)
+def test_a_missing_page_or_a_bad_filter_never_answers_304(client, seeded, url, status):
+    etag = client.get(POINT)["ETag"]
+    response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == status
+    assert response.get("ETag") is None
+
+
+class TestEdits:
+    """Every kind of change shows on the very next request."""
+
+    def test_a_save(self, client, seeded):
+        client.get(POINT)
+        point = StickingPoint.objects.get(slug="artificial-intelligence")
+        point.short_answer = "A short answer an editor just corrected."
+        point.save()
+        assert "A short answer an editor just corrected." in client.get(POINT).content.decode()
+
+    def test_a_delete(self, client, seeded):
+        event = Event.objects.filter(sticking_points__slug="artificial-intelligence").first()
+        assert event.title in client.get("/timeline/").content.decode()
+        event.delete()
+        assert event.title not in client.get("/timeline/").content.decode()
+
+    def test_a_change_to_a_relation_only(self, client, seeded):
+        event = Event.objects.filter(sticking_points__slug="artificial-intelligence").first()
+        client.get(POINT)
+        event.sticking_points.remove(StickingPoint.objects.get(slug="artificial-intelligence"))
+        assert event.title not in client.get(POINT).content.decode()
+
+    def test_unpublishing(self, client, seeded):
+        client.get(POINT)
+        point = StickingPoint.objects.get(slug="artificial-intelligence")
+        point.publication = "draft"
+        point.save()
+        assert client.get(POINT).status_code == 404
+        card = client.get("/embed/points/artificial-intelligence/")
+        assert card.status_code == 404
+
+    def test_a_citation_corrected(self, client, db):
+        citation = make_citation(passage="Negotiators met for six weeks.")
+        url = reverse("citation_detail", args=[citation.key])
+        assert "six weeks" in client.get(url).content.decode()
+        citation.passage = "Talks failed on Monday."
+        citation.save()
+        assert "failed on Monday." in client.get(url).content.decode()
+
+
+@override_settings(
+    CACHES={
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+)
+def test_pages_are_rendered_when_the_cache_is_away(client, seeded):
+    response = client.get(POINT)
+    assert response.status_code == 200
+    assert "artificial intelligence" in response.content.decode().lower()
+
+
+class TestDatabaseAway:
+    """The 503 each kind of address answers when the database fails (the real thing is
+    tests/test_outage.py, with PostgreSQL stopped and frozen)."""
+
+    @pytest.fixture
+    def failing(self, monkeypatch, seeded):
+        def fail(*args, **kwargs):
+            raise OperationalError("connection refused")
+
+        monkeypatch.setattr("explainer.models.StickingPointQuerySet.with_as_of", fail)
+        return Client(raise_request_exception=False)
+
+    def test_a_page(self, failing):
+        response = failing.get(POINT)
+        assert response.status_code == 503
+        assert response["Retry-After"] == "30"
+        assert "no-store" in response["Cache-Control"]
+        assert "Briefly unavailable" in response.content.decode()
+
+    def test_an_embed_card_can_still_be_framed(self, failing):
+        response = failing.get("/embed/points/artificial-intelligence/")
+        assert response.status_code == 503
+        assert "X-Frame-Options" not in response
+        assert "frame-ancestors *" in response["Content-Security-Policy"]
+
+    def test_oembed_answers_json(self, failing):
+        response = failing.get("/oembed/", {"url": "http://testserver" + POINT})
+        assert response.status_code == 503
+        assert "error" in json.loads(response.content)
+
+    def test_a_deadline_is_a_503_too(self, monkeypatch, seeded):
+        def hang(*args, **kwargs):
+            raise DeadlineExceeded
+
+        monkeypatch.setattr("explainer.models.StickingPointQuerySet.with_as_of", hang)
+        response = Client(raise_request_exception=False).get(POINT)
+        assert response.status_code == 503
+
+    def test_a_page_already_cached_is_still_served(self, client, seeded, monkeypatch):
+        first = client.get(POINT)
+
+        def fail(*args, **kwargs):
+            raise OperationalError("connection refused")
+
+        monkeypatch.setattr("explainer.pagecache.content_version", fail)
+        from django.core.cache import cache
+
+        cache.delete("explainer:content-version")  # as if it expired during the outage
+        again = client.get(POINT)
+        assert again.status_code == 200
+        assert again.content == first.content
+
+
+def test_health_and_readiness(client, db):
+    assert client.get("/healthz").content == b"ok\n"
+    assert client.get("/readyz").content == b"ready\n"
