@@ -22,6 +22,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -34,9 +35,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 CONTENT = {
-    # content: (how to load it, sticking point to measure, search query)
-    "seed": (["load_seed"], "artificial-intelligence", "streaming residuals"),
-    "large": (["make_bench_content"], "topic-50", "hold firm"),
+    # content: (how to load it, search query)
+    "seed": (["load_seed"], "streaming residuals"),
+    "large": (["make_bench_content"], "hold firm"),
 }
 REDIS_DBS = range(8, 12)
 PAGES = ["static", "home", "point", "timeline", "search", "embed", "oembed"]
@@ -172,6 +173,7 @@ class Server:
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=(self.dir / "gunicorn.log").open("w"),
+            start_new_session=True,  # its own process group, to stop its workers too
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -184,17 +186,28 @@ class Server:
                 time.sleep(0.1)
         raise SystemExit("gunicorn did not start within 30 s")
 
+    def middle_point(self):
+        """The slug of the published sticking point halfway down the home page."""
+        code = (
+            "from explainer.models import StickingPoint as S; "
+            "points = list(S.objects.published().order_by('order', 'title')); "
+            "print(points[len(points) // 2].slug)"
+        )
+        return self.manage("shell", "-c", code).stdout.strip().splitlines()[-1]
+
     def static_path(self, name):
         manifest = json.loads((self.dir / "static" / "staticfiles.json").read_text())
         return "/static/" + manifest["paths"][name]
 
     def stop(self):
+        """Quick shutdown (SIGINT), then SIGKILL for gunicorn and its workers, which
+        may be busy rendering requests wrk left behind."""
         if self.process and self.process.poll() is None:
-            self.process.terminate()
+            self.process.send_signal(signal.SIGINT)
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=5)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
 
     def clean_up(self):
@@ -264,15 +277,39 @@ def wrk(url, args):
     ]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
-    p99 = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.MULTILINE)
+    completed = int(re.search(r"(\d+) requests in", output).group(1))
+    p99 = completed and re.search(r"^\s+99%\s+([\d.]+)(us|ms|s|m)\s*$", output, re.MULTILINE)
     errors = sum(
         int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output)
     ) + sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", output))
     return {
+        "completed": completed,
         "rps": rate,
         "p99_ms": float(p99.group(1)) * UNITS[p99.group(2)] if p99 else None,
         "errors": errors,
     }
+
+
+def settle(server, path, quick=0.25, patience=300):
+    """Wait until the workers are idle again: when wrk stops, connections it leaves
+    behind still queue requests that the workers render before anything else."""
+    started = time.monotonic()
+    while time.monotonic() - started < patience:
+        if fetch(server.base, path)[2] < quick:
+            break
+    waited = time.monotonic() - started
+    if waited > 1:
+        log(f"  waited {waited:.0f} s for requests left behind")
+
+
+def alone(server, path, times=3):
+    """Median time of a request with nothing else running, in ms."""
+    seconds = []
+    for _ in range(times):
+        seconds.append(fetch(server.base, path)[2])
+        if seconds[-1] > 5:
+            break
+    return statistics.median(seconds) * 1000
 
 
 def measure_pages(server, paths, args):
@@ -283,6 +320,7 @@ def measure_pages(server, paths, args):
         for page in order:
             result = wrk(server.base + paths[page], args)
             runs[page].append(result)
+            settle(server, paths["static"])
             log(
                 f"round {round_number + 1} {page}: {result['rps']:.1f} req/s, "
                 f"p99 {result['p99_ms']} ms, errors {result['errors']}"
@@ -353,22 +391,22 @@ def describe(server, args):
     )
 
 
-def table(header, figures, edits, paths, sizes):
+def table(header, figures, edits, paths, sizes, single):
     def ms(value):
         return "–" if value is None else f"{value:.0f}" if value >= 10 else f"{value:.1f}"
 
     lines = [
         header,
         "",
-        "| page | path | size (KB) | req/s | vs static | p99 (ms) | errors |",
-        "|---|---|--:|--:|--:|--:|--:|",
+        "| page | path | size (KB) | alone (ms) | req/s | vs static | p99 (ms) | errors |",
+        "|---|---|--:|--:|--:|--:|--:|--:|",
     ]
     for page in PAGES:
         f = figures[page]
         path = paths[page] if len(paths[page]) <= 40 else paths[page][:37] + "…"
         lines.append(
-            f"| {page} | `{path}` | {sizes[page] / 1024:.1f} | {f['rps']:.1f} | "
-            f"{f['ratio']:.3f} | {ms(f['p99_ms'])} | {f['errors']} |"
+            f"| {page} | `{path}` | {sizes[page] / 1024:.1f} | {ms(single[page])} | "
+            f"{f['rps']:.1f} | {f['ratio']:.3g} | {ms(f['p99_ms'])} | {f['errors']} |"
         )
     lines += [
         "",
@@ -382,12 +420,13 @@ def table(header, figures, edits, paths, sizes):
 
 def main(argv=None):
     args = parse_args(argv)
-    _, slug, query = CONTENT[args.content]
+    _, query = CONTENT[args.content]
     server = Server(args)
     log(f"working in {server.dir}")
     try:
         server.prepare()
         server.start()
+        slug = server.middle_point()
         point = f"/points/{slug}/"
         paths = {
             "static": server.static_path("css/site.css"),
@@ -406,16 +445,26 @@ def main(argv=None):
                 raise SystemExit(f"{path} answered {status}; not measuring")
             sizes[page] = len(body)
             log(f"{page} {path}: {len(body)} bytes, first request {seconds * 1000:.0f} ms")
+        single = {page: alone(server, path) for page, path in paths.items()}
+        log("alone: " + ", ".join(f"{page} {ms:.0f} ms" for page, ms in single.items()))
         figures = measure_pages(server, paths, args)
         edits = measure_edits(server, point, slug, args)
     finally:
         server.stop()
         server.clean_up()
-    report = table(describe(server, args), figures, edits, paths, sizes)
+    report = table(describe(server, args), figures, edits, paths, sizes, single)
     print(report)
     if args.json:
         args.json.write_text(
-            json.dumps({"pages": figures, "edits": edits, "paths": paths, "sizes": sizes})
+            json.dumps(
+                {
+                    "pages": figures,
+                    "alone_ms": single,
+                    "edits": edits,
+                    "paths": paths,
+                    "sizes": sizes,
+                }
+            )
         )
 
 

@@ -5,6 +5,7 @@ import contextlib
 import getpass
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -82,13 +83,14 @@ def wait_until_up(url, process, deadline=15):
 
 
 def stop(process):
+    """Stop a server started in its own session, and whatever it started."""
     if process is None or process.poll() is not None:
         return
     process.terminate()
     try:
         process.wait(timeout=5)
     except subprocess.TimeoutExpired:
-        process.kill()
+        os.killpg(process.pid, signal.SIGKILL)
         process.wait()
 
 
@@ -147,12 +149,14 @@ def production(tmp_path_factory):
             env={**env, "GUNICORN_BIND": f"127.0.0.1:{gunicorn_port}"},
             stdout=subprocess.DEVNULL,
             stderr=(tmp_path / "gunicorn.log").open("w"),
+            start_new_session=True,
         )
         nginx = subprocess.Popen(
             [NGINX, "-p", conf.parent, "-c", conf, "-e", conf.parent / "error.log",
              "-g", "daemon off;"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )  # fmt: skip
         wait_until_up(f"http://127.0.0.1:{gunicorn_port}/", gunicorn)
         wait_until_up(f"http://127.0.0.1:{nginx_port}/", nginx)
