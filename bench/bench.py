@@ -295,8 +295,11 @@ def settle(server, path, quick=0.25, patience=300):
     behind still queue requests that the workers render before anything else."""
     started = time.monotonic()
     while time.monotonic() - started < patience:
-        if fetch(server.base, path)[2] < quick:
-            break
+        try:
+            if fetch(server.base, path)[2] < quick:
+                break
+        except OSError:  # timed out behind them, or a worker was restarted
+            continue
     waited = time.monotonic() - started
     if waited > 1:
         log(f"  waited {waited:.0f} s for requests left behind")
@@ -320,11 +323,11 @@ def measure_pages(server, paths, args):
         for page in order:
             result = wrk(server.base + paths[page], args)
             runs[page].append(result)
-            settle(server, paths["static"])
             log(
                 f"round {round_number + 1} {page}: {result['rps']:.1f} req/s, "
                 f"p99 {result['p99_ms']} ms, errors {result['errors']}"
             )
+            settle(server, paths["static"])
     figures = {}
     for page in PAGES:
         ratios = [
@@ -338,6 +341,7 @@ def measure_pages(server, paths, args):
             "ratio": statistics.median(ratios) if ratios else 0.0,
             "p99_ms": statistics.median(p99s) if p99s else None,
             "errors": sum(run["errors"] for run in runs[page]),
+            "completed": sum(run["completed"] for run in runs[page]),
             "runs": runs[page],
         }
     return figures
@@ -391,7 +395,7 @@ def describe(server, args):
     )
 
 
-def table(header, figures, edits, paths, sizes, single):
+def table(header, figures, edits, paths, sizes, single, duration):
     def ms(value):
         return "–" if value is None else f"{value:.0f}" if value >= 10 else f"{value:.1f}"
 
@@ -404,9 +408,11 @@ def table(header, figures, edits, paths, sizes, single):
     for page in PAGES:
         f = figures[page]
         path = paths[page] if len(paths[page]) <= 40 else paths[page][:37] + "…"
+        # None finished within a run: fewer than one per run's duration.
+        rps = f"{f['rps']:.1f}" if f["completed"] else f"< {1 / duration:.1g}"
         lines.append(
             f"| {page} | `{path}` | {sizes[page] / 1024:.1f} | {ms(single[page])} | "
-            f"{f['rps']:.1f} | {f['ratio']:.3g} | {ms(f['p99_ms'])} | {f['errors']} |"
+            f"{rps} | {f['ratio']:.3g} | {ms(f['p99_ms'])} | {f['errors']} |"
         )
     lines += [
         "",
@@ -452,7 +458,7 @@ def main(argv=None):
     finally:
         server.stop()
         server.clean_up()
-    report = table(describe(server, args), figures, edits, paths, sizes, single)
+    report = table(describe(server, args), figures, edits, paths, sizes, single, args.duration)
     print(report)
     if args.json:
         args.json.write_text(
