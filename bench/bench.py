@@ -17,6 +17,7 @@ It prints a Markdown table to paste into the README.
 
 import argparse
 import datetime
+import getpass
 import http.client
 import json
 import os
@@ -81,6 +82,9 @@ def parse_args(argv):
     )
     parser.add_argument("--no-redis", action="store_true", help="per-process memory cache")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn sync workers")
+    parser.add_argument(
+        "--nginx", action="store_true", help="measure through nginx (deploy/nginx.conf)"
+    )
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--connections", type=int, default=16, help="wrk connections")
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
@@ -107,8 +111,10 @@ class Server:
         self.args = args
         self.dir = Path(tempfile.mkdtemp(prefix="explainer-bench-"))
         self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.process = None
+        # Where readers' requests go: gunicorn itself, or nginx in front of it.
+        self.public_port = free_port() if getattr(args, "nginx", False) else self.port
+        self.base = f"http://127.0.0.1:{self.public_port}"
+        self.process = self.nginx = None
         env = {
             key: value
             for key, value in os.environ.items()
@@ -199,9 +205,43 @@ class Server:
         manifest = json.loads((self.dir / "static" / "staticfiles.json").read_text())
         return "/static/" + manifest["paths"][name]
 
+    def start_nginx(self, http_port, https_port=None):
+        """nginx rendered from deploy/nginx.conf in front of gunicorn: plain HTTP on
+        `http_port`, or with `https_port` TLS (self-signed) and HTTP redirecting.
+        Returns the certificate's path with TLS."""
+        conf_dir = self.dir / "nginx"
+        conf_dir.mkdir(exist_ok=True)
+        conf = conf_dir / "nginx.conf"
+        tls = ["--https-listen", f"127.0.0.1:{https_port}", "--self-signed"] if https_port else []
+        subprocess.run(
+            [sys.executable, ROOT / "deploy" / "render_nginx.py", "--out", conf,
+             "--http-listen", f"127.0.0.1:{http_port}", *tls,
+             "--upstream", f"127.0.0.1:{self.port}", "--server-name", "localhost 127.0.0.1",
+             "--user", getpass.getuser()],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        self.nginx = subprocess.Popen(
+            [shutil.which("nginx") or "/usr/sbin/nginx", "-p", conf_dir, "-c", conf,
+             "-e", conf_dir / "error.log", "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if self.nginx.poll() is not None:
+                raise SystemExit(f"nginx did not start; see {conf_dir / 'error.log'}")
+            try:
+                socket.create_connection(("127.0.0.1", http_port), timeout=1).close()
+                return conf_dir / "selfsigned.crt" if https_port else None
+            except OSError:
+                time.sleep(0.1)
+        raise SystemExit("nginx did not start within 10 s")
+
     def stop(self):
         """Quick shutdown (SIGINT), then SIGKILL for gunicorn and its workers, which
         may be busy rendering requests wrk left behind."""
+        if self.nginx and self.nginx.poll() is None:
+            self.nginx.terminate()
+            self.nginx.wait(timeout=10)
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
             try:
@@ -389,7 +429,8 @@ def describe(server, args):
     cache = "locmem" if args.no_redis else f"Redis db {args.redis_db}"
     return (
         f"{datetime.date.today()}, commit {commit}, content: {content}, database: {args.db}, "
-        f"cache: {cache}, gunicorn: {args.workers} sync workers, "
+        f"cache: {cache}, gunicorn: {args.workers} sync workers"
+        f"{' behind nginx' if args.nginx else ''}, "
         f"wrk -t{args.threads} -c{args.connections} -d{args.duration}s x {args.rounds} rounds, "
         f"{os.cpu_count()} CPUs"
     )
@@ -432,6 +473,8 @@ def main(argv=None):
     try:
         server.prepare()
         server.start()
+        if args.nginx:
+            server.start_nginx(server.public_port)
         slug = server.middle_point()
         point = f"/points/{slug}/"
         paths = {

@@ -15,15 +15,13 @@ import argparse
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench import ROOT, Server, free_port, log  # noqa: E402
+from bench import Server, free_port, log  # noqa: E402
 
 PACKAGE = "@mdn/mdn-http-observatory"
 VERSION = "1.4.8"
@@ -55,28 +53,6 @@ def install():
     return package
 
 
-def start_nginx(server, https_port, http_port):
-    conf_dir = server.dir / "nginx"
-    conf_dir.mkdir()
-    conf = conf_dir / "nginx.conf"
-    subprocess.run(
-        [sys.executable, ROOT / "deploy" / "render_nginx.py", "--out", conf,
-         "--http-listen", f"127.0.0.1:{http_port}", "--https-listen", f"127.0.0.1:{https_port}",
-         "--upstream", f"127.0.0.1:{server.port}", "--server-name", "localhost",
-         "--self-signed", "--user", os.environ.get("USER") or "root"],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    nginx = subprocess.Popen(
-        [shutil.which("nginx") or "/usr/sbin/nginx", "-p", conf_dir, "-c", conf,
-         "-e", conf_dir / "error.log", "-g", "daemon off;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-    time.sleep(1)
-    if nginx.poll() is not None:
-        raise SystemExit(f"nginx did not start; see {conf_dir / 'error.log'}")
-    return nginx, conf_dir / "selfsigned.crt"
-
-
 def scan(package, cert, http_port, https_port, path):
     result = subprocess.run(
         ["node", package / "src" / "scanner" / "local-scan.mjs", "localhost", str(http_port),
@@ -98,7 +74,7 @@ def main(argv=None):
     https_port, http_port = free_port(), free_port()
     options = argparse.Namespace(
         content="seed", scale=1.0, db="sqlite", no_redis=True, workers=2, keep=args.keep
-    )
+    )  # nginx is started below, with TLS
     server = Server(options)
     server.env.update(
         ALLOWED_HOSTS="localhost,127.0.0.1",
@@ -107,20 +83,16 @@ def main(argv=None):
         BEHIND_HTTPS_PROXY="1",
         PROXY_COUNT="1",
     )
-    nginx = None
     results = {}
     try:
         server.prepare()
         server.start()
         slug = server.middle_point()
-        nginx, cert = start_nginx(server, https_port, http_port)
+        cert = server.start_nginx(http_port, https_port)
         for path in ["/", f"/points/{slug}/", f"/embed/points/{slug}/", "/admin/login/"]:
             results[path] = scan(package, cert, http_port, https_port, path)
             log(f"scanned {path}")
     finally:
-        if nginx is not None and nginx.poll() is None:
-            os.killpg(nginx.pid, signal.SIGTERM)
-            nginx.wait(timeout=10)
         server.stop()
         server.clean_up()
     print(report(results))

@@ -142,13 +142,14 @@ def production(tmp_path_factory):
         check=True, capture_output=True,
     )  # fmt: skip
     gunicorn = nginx = None
+    log = (tmp_path / "gunicorn.log").open("w")
     try:
         gunicorn = subprocess.Popen(
             [Path(sys.executable).parent / "gunicorn", "-c", DEPLOY / "gunicorn.conf.py"],
             cwd=ROOT,
             env={**env, "GUNICORN_BIND": f"127.0.0.1:{gunicorn_port}"},
             stdout=subprocess.DEVNULL,
-            stderr=(tmp_path / "gunicorn.log").open("w"),
+            stderr=log,
             start_new_session=True,
         )
         nginx = subprocess.Popen(
@@ -164,6 +165,7 @@ def production(tmp_path_factory):
     finally:
         stop(nginx)
         stop(gunicorn)
+        log.close()
 
 
 def test_slow_clients_do_not_hold_up_readers_behind_nginx(production):
