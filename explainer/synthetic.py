@@ -1,7 +1,8 @@
 """A large, valid, made-up content set for benchmarks and scale tests.
 
 Everything is neutral placeholder text: sources are built from numbered sentences, and
-our prose uses words no source uses, so it never copies a source. Rows are written with
+our prose from sentences of other words, so it copies no run of eight words from a source
+(tests/test_synthetic.py runs the copy guard on it). Rows are written with
 `bulk_create`, doing here what the models' saves would derive: each citation's position
 and length (every passage is a sentence placed verbatim in its source's text), rendered
 Markdown, and the `cited` links that markers make.
