@@ -34,11 +34,12 @@ from explainer.references import References, prefetch_citations
 
 PUBLIC_MAX_AGE = 300
 # Page sizes: each page, with its numbered sources, stays well under 100 KB of HTML.
-TIMELINE_PAGE_SIZE = 25
+TIMELINE_PAGE_SIZE = 20
 SOURCE_PAGE_SIZE = 50
 PARTY_PAGE_SIZE = 25
 # A party or sticking point page shows this many of each list, then links to the rest.
-PARTY_LIST_SIZE = 10
+PARTY_LIST_SIZE = 8
+PARTY_EVENTS = 5
 POINT_EVENTS = 10
 # Passages in the order of their sources (newest first), then of their text.
 PASSAGE_ORDER = [
@@ -220,29 +221,33 @@ def party_detail(request, slug):
     demands, more_demands = first(party_demands(party, points), PARTY_LIST_SIZE)
     offers, more_offers = first(party_offers(party, points), PARTY_LIST_SIZE)
     # Its own words, what reporters say it said or did, and what its description cites,
-    # in one query: the first few of each of the first two (a row number per kind), and
-    # all of the last (as many as the description has markers).
+    # in one query: the first few of each of the first two (numbered per kind in an
+    # inner query that reads no source text), and all of the last (as many as the
+    # description has markers).
     kind = Case(
         When(kind=Citation.Kind.QUOTE, speaker=party, then=Value("quote")),
         When(kind=Citation.Kind.REPORT, about=party, then=Value("report")),
         default=Value("described"),
     )
     described = Q(pk__in=party.cited.values("pk"))
+    first_of_each = (
+        Citation.objects.filter(Q(speaker=party) | Q(about=party))
+        .annotate(row=Window(RowNumber(), partition_by=[kind], order_by=PASSAGE_ORDER))
+        .filter(row__lte=PARTY_LIST_SIZE + 1)
+        .values("pk")
+    )
     passages = list(
         Citation.objects.verified()
-        .filter(Q(speaker=party) | Q(about=party) | described)
-        .annotate(
-            listed_as=kind,
-            row=Window(RowNumber(), partition_by=[kind], order_by=PASSAGE_ORDER),
-        )
-        .filter(Q(row__lte=PARTY_LIST_SIZE + 1) | described)
+        .filter(Q(pk__in=first_of_each) | described)
+        .annotate(listed_as=kind)
         .order_by(*PASSAGE_ORDER)
     )
-    quotes = [c for c in passages if c.listed_as == "quote" and c.row <= PARTY_LIST_SIZE + 1]
-    reports = [c for c in passages if c.listed_as == "report" and c.row <= PARTY_LIST_SIZE + 1]
+    # In passage order, so a described passage past the first few comes after them.
+    quotes = [c for c in passages if c.listed_as == "quote"][: PARTY_LIST_SIZE + 1]
+    reports = [c for c in passages if c.listed_as == "report"][: PARTY_LIST_SIZE + 1]
     more_quotes, more_reports = len(quotes) > PARTY_LIST_SIZE, len(reports) > PARTY_LIST_SIZE
     quotes, reports = quotes[:PARTY_LIST_SIZE], reports[:PARTY_LIST_SIZE]
-    events, more_events = latest_events(events_with_citations(party.events.all()), PARTY_LIST_SIZE)
+    events, more_events = latest_events(events_with_citations(party.events.all()), PARTY_EVENTS)
 
     references = References()
     references.add_markdown(party.description, found=passages)

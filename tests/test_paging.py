@@ -11,6 +11,13 @@ import pytest
 from django.urls import reverse
 
 from explainer.models import Citation, Demand, Event, Offer, Party
+from explainer.views import (
+    PARTY_EVENTS,
+    PARTY_LIST_SIZE,
+    POINT_EVENTS,
+    SOURCE_PAGE_SIZE,
+    TIMELINE_PAGE_SIZE,
+)
 from tests.conftest import make_party, make_source, make_sticking_point
 from tests.test_views import MAX_QUERIES
 
@@ -184,7 +191,7 @@ def test_later_links_reach_every_event_once_and_keep_the_filters(client, big):
         Event.objects.filter(parties=union).order_by("date", "sequence", "title", "pk")
     )
     assert events == [e.slug for e in expected]
-    assert len(visited) == 12  # 300 events, 25 a page
+    assert len(visited) == 300 / TIMELINE_PAGE_SIZE
     assert all(f"party={union.slug}" in url for url in visited)
 
 
@@ -209,7 +216,7 @@ def test_a_source_page_pages_its_passages_each_shown_once(client, big):
     assert passages == list(
         Citation.objects.filter(source=source).order_by("position").values_list("key", flat=True)
     )
-    assert len(visited) == 5  # 240 passages, 50 a page
+    assert len(visited) == -(-240 // SOURCE_PAGE_SIZE)
 
 
 @pytest.mark.parametrize(
@@ -238,8 +245,8 @@ def test_a_party_list_in_full_is_paged_each_item_once(client, big, section, item
 def test_the_party_page_shows_the_first_ten_of_each_list_and_links_to_the_rest(client, big):
     union = big["union"]
     _, html = get(client, union.get_absolute_url())
-    assert html.count('class="event"') == 10
-    assert html.count('class="position"') == 10
+    assert html.count('class="event"') == PARTY_EVENTS
+    assert html.count('class="position"') == PARTY_LIST_SIZE
     assert f'href="{reverse("timeline")}?party={union.slug}"' in html
     for section in ["positions", "quotes", "reports"]:
         assert reverse("party_section", args=[union.slug, section]) in html
@@ -250,7 +257,7 @@ def test_the_party_page_shows_the_first_ten_of_each_list_and_links_to_the_rest(c
 def test_a_sticking_point_shows_its_latest_events_and_links_to_the_rest(client, big):
     point = big["point"]
     _, html = get(client, point.get_absolute_url())
-    assert html.count('class="event"') == 10
+    assert html.count('class="event"') == POINT_EVENTS
     newest = Event.objects.order_by("-date", "-sequence").first()
     assert f'id="event-{newest.slug}"' in html
     assert f'href="{reverse("timeline")}?topic={point.slug}"' in html
@@ -294,13 +301,13 @@ def test_a_page_past_the_end_is_a_404_that_leads_to_the_last_page(client, big):
         client, reverse("timeline"), data={"page": "99999", "party": big["union"].slug}
     )
     assert response.status_code == 404
-    assert "There is no page 99999: these events fill 12 pages." in html
-    assert f'href="?page=12&amp;party={big["union"].slug}"' in html or (
-        f'href="?party={big["union"].slug}&amp;page=12"' in html
-    )
-    response, html = get(client, big["source"].get_absolute_url() + "?page=6")
+    last = 300 // TIMELINE_PAGE_SIZE
+    assert f"There is no page 99999: these events fill {last} pages." in html
+    assert f'href="?page={last}&amp;party={big["union"].slug}"' in html
+    last = -(-240 // SOURCE_PAGE_SIZE)
+    response, html = get(client, big["source"].get_absolute_url() + f"?page={last + 1}")
     assert response.status_code == 404
-    assert "these passages fill 5 pages" in html
+    assert f"these passages fill {last} pages" in html
 
 
 def test_an_unknown_party_list_is_a_404(client, big):
@@ -312,7 +319,8 @@ def test_an_event_address_leads_to_the_timeline_page_that_shows_it(client, big):
     event = Event.objects.order_by("date", "sequence", "title", "pk")[130]
     response = client.get(reverse("timeline_event", args=[event.slug]))
     assert response.status_code == 302
-    assert response["Location"] == f"{reverse('timeline')}?page=6#event-{event.slug}"
+    page = 130 // TIMELINE_PAGE_SIZE + 1
+    assert response["Location"] == f"{reverse('timeline')}?page={page}#event-{event.slug}"
     _, html = get(client, response["Location"].split("#")[0])
     assert f'id="event-{event.slug}"' in html
 
@@ -321,7 +329,10 @@ def test_a_passage_address_leads_to_the_source_page_that_shows_it(client, big):
     source = big["source"]
     citation = Citation.objects.filter(source=source).order_by("position")[120]
     response = client.get(reverse("source_passage", args=[source.slug, citation.key]))
-    assert response["Location"] == f"{source.get_absolute_url()}?page=3#passage-{citation.key}"
+    page = 120 // SOURCE_PAGE_SIZE + 1
+    assert (
+        response["Location"] == f"{source.get_absolute_url()}?page={page}#passage-{citation.key}"
+    )
     _, html = get(client, response["Location"].split("#")[0])
     assert f'id="passage-{citation.key}"' in html
 
