@@ -44,9 +44,3 @@ def get_page(items, request, per_page, *, noun="items"):
             last=last,
         )
     return paginator.page(number)
-
-
-def page_range_label(page):
-    """'41–80 of 5,000', for a heading or a count line."""
-    total = page.paginator.count
-    return f"{page.start_index():,}–{page.end_index():,} of {total:,}"
