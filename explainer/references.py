@@ -12,8 +12,14 @@ def prefetch_citations(lookup="citations"):
 
 
 class References:
-    def __init__(self):
+    """`prefix` and `title` set the list apart from others in one document (a timeline
+    page appended below another): the prefix starts the ids of its entries and heading,
+    the title names it."""
+
+    def __init__(self, prefix="", title="Sources"):
         self._by_key = {}
+        self.prefix = prefix
+        self.title = title
 
     def __iter__(self):
         return iter(self._by_key.values())
@@ -25,6 +31,7 @@ class References:
         for citation in citations:
             if citation.key not in self._by_key:
                 citation.number = len(self._by_key) + 1
+                citation.ref_id = f"{self.prefix}ref-{citation.number}"
                 self._by_key[citation.key] = citation
 
     def add_cited_by(self, *groups, lookup="citations"):

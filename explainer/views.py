@@ -7,8 +7,11 @@ at their own addresses (`preview_*`), which are never cached.
 """
 
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Prefetch, Q
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Case, F, Prefetch, Q, Value, When, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
@@ -31,8 +34,25 @@ from explainer.models import (
     StickingPoint,
 )
 from explainer.pagecache import PUBLIC_MAX_AGE, public_page
+from explainer.paging import PageError, get_page
 from explainer.positions import columns_for, other_side
 from explainer.references import References, prefetch_citations
+
+# Page sizes: each page, with its numbered sources, stays well under 100 KB of HTML.
+TIMELINE_PAGE_SIZE = 20
+SOURCE_PAGE_SIZE = 50
+PARTY_PAGE_SIZE = 25
+# A party or sticking point page shows this many of each list, then links to the rest.
+PARTY_LIST_SIZE = 8
+PARTY_EVENTS = 5
+POINT_EVENTS = 10
+# Passages in the order of their sources (newest first), then of their text.
+PASSAGE_ORDER = [
+    F("source__published_on").desc(),
+    F("source__title").asc(),
+    F("source_id").asc(),
+    F("position").asc(),
+]
 
 
 def editors_only(view):
@@ -64,7 +84,11 @@ def respond(request, template, context, *, status=200, private=False):
 
 
 def events_with_citations(events):
-    return events.prefetch_related(prefetch_citations()).order_by("date", "sequence", "title")
+    # The primary key last, so events that share everything else keep one order and
+    # a page boundary never shows one twice or skips one.
+    return events.prefetch_related(prefetch_citations()).order_by(
+        "date", "sequence", "title", "pk"
+    )
 
 
 def render_home(request, points, *, preview=False):
@@ -119,7 +143,7 @@ def render_sticking_point(request, points, slug, *, preview=False):
         .prefetch_related(prefetch_citations(), prefetch_citations("offer__reception_citations"))
         .order_by("offer__date", "offer__pk")
     )
-    events = list(events_with_citations(point.events.all()))
+    events, more_events = latest_events(events_with_citations(point.events.all()), POINT_EVENTS)
     columns = columns_for(demands, list(Party.objects.sides()))
 
     # Numbered in the order the page shows them: explanation, sides, offers, events.
@@ -139,6 +163,7 @@ def render_sticking_point(request, points, slug, *, preview=False):
             "columns": columns,
             "terms": terms,
             "events": events,
+            "more_events": more_events,
             "references": references,
             "embed": embeds.embed_context(request, point) if point.is_published else None,
             "glossary": page_glossary(),
@@ -167,20 +192,36 @@ def timeline(request):
     form = TimelineFilterForm(request.GET or None)
     events = Event.objects.all()
     status = 200
-    if form.is_bound:
-        if form.is_valid():
+    page = page_error = None
+    if form.is_bound and not form.is_valid():
+        status = 400
+    else:
+        if form.is_bound:
             events = form.filter(events)
-        else:
-            status = 400
-            events = Event.objects.none()
-    events = list(events_with_citations(events.distinct()))
+        try:
+            page = get_page(
+                events_with_citations(events.distinct()),
+                request,
+                TIMELINE_PAGE_SIZE,
+                noun="events",
+            )
+        except PageError as error:
+            page_error, status = error, error.status
+    events = list(page.object_list) if page else []
     references = References()
+    if page:
+        references = References(
+            prefix=f"page-{page.number}-",
+            title=f"Sources for events {page.start_index()}–{page.end_index()}",
+        )
     references.add_cited_by(events)
     return respond(
         request,
         "explainer/timeline.html",
         {
             "form": form,
+            "page": page,
+            "page_error": page_error,
             "events": events,
             "references": references,
             "glossary": page_glossary(),
@@ -190,44 +231,54 @@ def timeline(request):
     )
 
 
+def first(queryset, size):
+    """The first `size` items of `queryset`, and whether there are more, in one query."""
+    items = list(queryset[: size + 1])
+    return items[:size], len(items) > size
+
+
+def latest_events(events, size):
+    """The newest `size` of `events`, in date order, and whether there are older ones."""
+    newest, more = first(events.order_by("-date", "-sequence", "-title", "-pk"), size)
+    return newest[::-1], more
+
+
 @require_safe
 @public_page
 def party_detail(request, slug):
-    party = get_object_or_404(
-        Party.objects.select_related("parent").prefetch_related("members"), slug=slug
-    )
+    party = get_object_or_404(Party.objects.select_related("parent"), slug=slug)
     points = StickingPoint.objects.published()
-    demands = list(
-        Demand.objects.filter(party=party, sticking_point__in=points)
-        .select_related("sticking_point")
-        .prefetch_related(prefetch_citations())
-        .order_by("sticking_point__order", "order")
-    )
-    offers = list(
-        Offer.objects.filter(Q(party=party) | Q(recipient=party))
-        .select_related("party", "recipient")
-        .prefetch_related(
-            prefetch_citations(),
-            prefetch_citations("reception_citations"),
-            Prefetch(
-                "terms",
-                queryset=OfferTerm.objects.filter(sticking_point__in=points).select_related(
-                    "sticking_point"
-                ),
-            ),
-        )
-    )
+    members, more_members = first(party.members.all(), PARTY_LIST_SIZE)
+    demands, more_demands = first(party_demands(party, points), PARTY_LIST_SIZE)
+    offers, more_offers = first(party_offers(party, points), PARTY_LIST_SIZE)
     # Its own words, what reporters say it said or did, and what its description cites,
-    # in one query; its own words are listed apart from reporters' accounts.
+    # in one query: the first few of each of the first two (numbered per kind in an
+    # inner query that reads no source text), and all of the last (as many as the
+    # description has markers).
+    kind = Case(
+        When(kind=Citation.Kind.QUOTE, speaker=party, then=Value("quote")),
+        When(kind=Citation.Kind.REPORT, about=party, then=Value("report")),
+        default=Value("described"),
+    )
+    described = Q(pk__in=party.cited.values("pk"))
+    first_of_each = (
+        Citation.objects.filter(Q(speaker=party) | Q(about=party))
+        .annotate(row=Window(RowNumber(), partition_by=[kind], order_by=PASSAGE_ORDER))
+        .filter(row__lte=PARTY_LIST_SIZE + 1)
+        .values("pk")
+    )
     passages = list(
         Citation.objects.verified()
-        .filter(Q(speaker=party) | Q(about=party) | Q(described_parties=party))
-        .distinct()
-        .order_by("source", "position")
+        .filter(Q(pk__in=first_of_each) | described)
+        .annotate(listed_as=kind)
+        .order_by(*PASSAGE_ORDER)
     )
-    quotes = [c for c in passages if c.is_quote and c.speaker_id == party.pk]
-    reports = [c for c in passages if not c.is_quote and c.about_id == party.pk]
-    events = list(events_with_citations(party.events.all()))
+    # In passage order, so a described passage past the first few comes after them.
+    quotes = [c for c in passages if c.listed_as == "quote"][: PARTY_LIST_SIZE + 1]
+    reports = [c for c in passages if c.listed_as == "report"][: PARTY_LIST_SIZE + 1]
+    more_quotes, more_reports = len(quotes) > PARTY_LIST_SIZE, len(reports) > PARTY_LIST_SIZE
+    quotes, reports = quotes[:PARTY_LIST_SIZE], reports[:PARTY_LIST_SIZE]
+    events, more_events = latest_events(events_with_citations(party.events.all()), PARTY_EVENTS)
 
     references = References()
     references.add_markdown(party.description, found=passages)
@@ -241,10 +292,19 @@ def party_detail(request, slug):
         "explainer/party_detail.html",
         {
             "party": party,
+            "members": members,
             "demands": demands,
             "offers": offers,
             "quotes": quotes,
             "reports": reports,
+            "more": {
+                "members": more_members,
+                "positions": more_demands,
+                "offers": more_offers,
+                "quotes": more_quotes,
+                "reports": more_reports,
+                "events": more_events,
+            },
             "other_side": other_side(party, list(Party.objects.sides())),
             "events": events,
             "references": references,
@@ -253,12 +313,102 @@ def party_detail(request, slug):
     )
 
 
+def party_demands(party, points):
+    return (
+        Demand.objects.filter(party=party, sticking_point__in=points)
+        .select_related("sticking_point")
+        .prefetch_related(prefetch_citations())
+        .order_by("sticking_point__order", "sticking_point__title", "order", "pk")
+    )
+
+
+def party_offers(party, points):
+    return (
+        Offer.objects.filter(Q(party=party) | Q(recipient=party))
+        .select_related("party", "recipient")
+        .prefetch_related(
+            prefetch_citations(),
+            prefetch_citations("reception_citations"),
+            Prefetch(
+                "terms",
+                queryset=OfferTerm.objects.filter(sticking_point__in=points).select_related(
+                    "sticking_point"
+                ),
+            ),
+        )
+        .order_by("date", "title", "pk")
+    )
+
+
+def party_passages(party, kind):
+    by_party = Q(speaker=party) if kind == Citation.Kind.QUOTE else Q(about=party)
+    return Citation.objects.verified().filter(by_party, kind=kind).order_by(*PASSAGE_ORDER)
+
+
+PARTY_SECTIONS = {
+    "members": "Named in the sources as part of it",
+    "positions": "Its positions",
+    "offers": "Offers",
+    "quotes": "In their words",
+    "reports": "As reporters tell it",
+}
+
+
+@require_safe
+@public_page
+def party_section(request, slug, section):
+    """One of a party page's lists in full, a page at a time."""
+    party = get_object_or_404(Party.objects.select_related("parent"), slug=slug)
+    if section not in PARTY_SECTIONS:
+        raise Http404("No such list")
+    points = StickingPoint.objects.published()
+    items = {
+        "members": lambda: party.members.order_by("name", "pk"),
+        "positions": lambda: party_demands(party, points),
+        "offers": lambda: party_offers(party, points),
+        "quotes": lambda: party_passages(party, Citation.Kind.QUOTE),
+        "reports": lambda: party_passages(party, Citation.Kind.REPORT),
+    }[section]()
+    page = page_error = None
+    status = 200
+    try:
+        page = get_page(items, request, PARTY_PAGE_SIZE, noun="entries")
+    except PageError as error:
+        page_error, status = error, error.status
+    listed = list(page.object_list) if page else []
+    references = References()
+    if section in {"quotes", "reports"}:
+        references.add(listed)
+    elif section != "members":
+        references.add_cited_by(listed)
+        if section == "offers":
+            references.add_cited_by(listed, lookup="reception_citations")
+    return respond(
+        request,
+        "explainer/party_section.html",
+        {
+            "party": party,
+            "section": section,
+            "title": PARTY_SECTIONS[section],
+            "page": page,
+            "page_error": page_error,
+            "items": listed,
+            "other_side": other_side(party, list(Party.objects.sides()))
+            if section == "positions"
+            else None,
+            "references": references,
+            "glossary": page_glossary(),
+        },
+        status=status,
+    )
+
+
 @require_safe
 @public_page
 def source_detail(request, slug):
     source = get_object_or_404(Source.objects.defer("text"), slug=slug)
     points = StickingPoint.objects.published()
-    passages = list(
+    passages = (
         Citation.objects.verified()
         .filter(source=source)
         .prefetch_related(
@@ -280,8 +430,15 @@ def source_detail(request, slug):
             "offers",
             "receptions",
         )
-        .order_by("position")
+        .order_by("position", "key")
     )
+    page = page_error = None
+    status = 200
+    try:
+        page = get_page(passages, request, SOURCE_PAGE_SIZE, noun="passages")
+    except PageError as error:
+        page_error, status = error, error.status
+    passages = list(page.object_list) if page else []
     for citation in passages:
         used_by = {p.pk: p for p in citation.explained_points.all()}
         for item in [*citation.demands.all(), *citation.offer_terms.all()]:
@@ -292,8 +449,43 @@ def source_detail(request, slug):
     return respond(
         request,
         "explainer/source_detail.html",
-        {"source": source, "passages": passages},
+        {"source": source, "passages": passages, "page": page, "page_error": page_error},
+        status=status,
     )
+
+
+@require_safe
+def source_passage(request, slug, key):
+    """A passage's own address: the page of its source's list that shows it."""
+    citation = get_object_or_404(
+        Citation.objects.filter(position__isnull=False).only("position", "key"),
+        source__slug=slug,
+        key=key,
+    )
+    before = Citation.objects.filter(
+        Q(position__lt=citation.position) | Q(position=citation.position, key__lt=citation.key),
+        source__slug=slug,
+    ).count()
+    page = before // SOURCE_PAGE_SIZE + 1
+    url = reverse("source_detail", args=[slug])
+    query = f"?page={page}" if page > 1 else ""
+    return redirect(f"{url}{query}#passage-{key}")
+
+
+@require_safe
+def timeline_event(request, slug):
+    """An event's own address: the page of the whole timeline that shows it."""
+    event = get_object_or_404(Event.objects.only("date", "sequence", "title"), slug=slug)
+    same_day = Q(date=event.date, sequence=event.sequence)
+    before = Event.objects.filter(
+        Q(date__lt=event.date)
+        | Q(date=event.date, sequence__lt=event.sequence)
+        | (same_day & Q(title__lt=event.title))
+        | (same_day & Q(title=event.title, pk__lt=event.pk))
+    ).count()
+    page = before // TIMELINE_PAGE_SIZE + 1
+    query = f"?page={page}" if page > 1 else ""
+    return redirect(f"{reverse('timeline')}{query}#event-{slug}")
 
 
 @require_safe

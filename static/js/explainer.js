@@ -145,3 +145,22 @@
     setUp();
   }
 })();
+
+/*
+ * "Later events": a real link to the next page of the timeline. With htmx it appends
+ * that page below the one being read instead; focus then moves to the new page's
+ * heading, which is announced, so keyboard and screen reader users carry on from there.
+ */
+(function () {
+  "use strict";
+  document.addEventListener("htmx:afterSettle", function (event) {
+    const pages = event.detail.elt;
+    if (!pages.matches || !pages.matches("[data-pages]")) return;
+    const last = pages.lastElementChild;
+    const heading = last && last.querySelector("h2");
+    const status = document.getElementById("live-status");
+    if (!heading) return;
+    heading.focus();
+    if (status) status.textContent = heading.textContent.trim();
+  });
+})();
