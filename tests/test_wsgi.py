@@ -9,7 +9,10 @@ import sys
 import time
 from wsgiref.util import setup_testing_defaults
 
+import pytest
 from django.conf import settings
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 
 from explainer.wsgi import application
 
@@ -35,7 +38,18 @@ def call(method):
     return started["status"], started["headers"], body
 
 
-def test_head_gets_the_headers_of_get_and_no_body():
+@pytest.fixture
+def connections_kept():
+    """Leave database connections alone around requests, as Django's test client does:
+    the handler would otherwise close the ones other tests opened."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_head_gets_the_headers_of_get_and_no_body(connections_kept):
     get_status, get_headers, get_body = call("GET")
     head_status, head_headers, head_body = call("HEAD")
     assert get_body
