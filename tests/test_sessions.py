@@ -49,3 +49,10 @@ def test_the_admin_login_works_with_a_malformed_session_cookie(client, editor):
     )
     assert response.status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+def test_a_nul_escaped_in_a_quoted_cookie_is_no_session(client, db):
+    # What reaches the site in practice: servers refuse a raw NUL in a header, but
+    # Django's cookie parser turns the octal escape \000 in a quoted value into one.
+    cookie = 'sessionid="abc\\000def' + "a" * 30 + '"'
+    assert client.get("/glossary/", headers={"cookie": cookie}).status_code == 200
