@@ -187,7 +187,8 @@ class EditorAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """A revert is a change: only those who may change the object may make one, and
         it is saved in one transaction, like any other change."""
-        if not (self._is_valid_id(object_id) and str(version_id).isdigit()):
+        versions = getattr(self.model, self.model._meta.simple_history_manager_attribute)
+        if not (self._is_valid_id(object_id) and admin_tools.is_pk(versions.model, version_id)):
             raise Http404("No such version.")
         if request.method == "POST":
             obj = self.get_object(request, unquote(object_id))
@@ -199,11 +200,7 @@ class EditorAdmin(SimpleHistoryAdmin):
             return super().history_form_view(request, object_id, version_id, extra_context)
 
     def _is_valid_id(self, object_id):
-        try:
-            self.model._meta.pk.to_python(unquote(object_id))
-        except ValidationError:
-            return False
-        return True
+        return admin_tools.is_pk(self.model, unquote(object_id))
 
 
 class MatchesSourceFilter(admin.SimpleListFilter):

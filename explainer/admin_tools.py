@@ -80,6 +80,16 @@ def sentences(text):
     return [part.strip() for part in SENTENCE_END.split(text) if part and part.strip()]
 
 
+def is_pk(model, value):
+    """Whether `value` can be `model`'s primary key. str.isdigit() is no test: it is true
+    of "²", which int() refuses, and of numbers too long for int() to convert."""
+    try:
+        model._meta.pk.to_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
 @require_safe
 def source_sentences(request):
     """Sentences of a source that contain every word typed, for the quote picker."""
@@ -87,7 +97,7 @@ def source_sentences(request):
         raise PermissionDenied
     words = request.GET.get("find", "").split()[:12]
     source_id = request.GET.get("source", "")
-    source = Source.objects.filter(pk=source_id).first() if source_id.isdigit() else None
+    source = Source.objects.filter(pk=source_id).first() if is_pk(Source, source_id) else None
     if source is None or not words:
         found = []
     else:

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_cache_control
 from django.utils.html import format_html
+from django.utils.log import log_response
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
@@ -25,6 +26,8 @@ CARD_WIDTH = 560
 # Heights for a card whose host page lacks the resizing script: tall enough for the
 # seed's longest card at the default width (checked by a browser test); it scrolls beyond.
 CARD_HEIGHT = {"full": 720, "compact": 460}
+# The largest maxwidth or maxheight a consumer may ask for; the card is never larger.
+MAX_PIXELS = 10_000
 MAX_AGE = 300
 # The host-page script lives at an unhashed, versioned address so that pasted snippets
 # keep working across deployments; a breaking change gets a new version folder.
@@ -123,9 +126,21 @@ def embed_card(request, slug):
     )
 
 
+def _split(url):
+    """`url`'s parts, or None for what Python's parser refuses: an unclosed IPv6
+    bracket, or a host with characters that normalise to `/`, `?`, `#` or `@`."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
+
+
 def _site_key(scheme, netloc):
-    """Host and port, lowercased, with the scheme's default port left out."""
-    parts = urlsplit(f"{scheme}://{netloc}")
+    """Host and port, lowercased, with the scheme's default port left out; None for an
+    address that does not parse or whose port is out of range."""
+    parts = _split(f"{scheme}://{netloc}")
+    if parts is None:
+        return None
     try:
         port = parts.port
     except ValueError:
@@ -142,13 +157,13 @@ def _ours(request, parts):
     if settings.SITE_URL:
         site = urlsplit(settings.SITE_URL)
         ours.add(_site_key(site.scheme, site.netloc))
-    return _site_key(parts.scheme, parts.netloc) in ours
+    key = _site_key(parts.scheme, parts.netloc)
+    return key is not None and key in ours
 
 
-def _point_for(request, url):
-    """The published sticking point that `url` (its page or its card) shows."""
-    parts = urlsplit(url)
-    if not _ours(request, parts):
+def _point_for(request, parts):
+    """The published sticking point that a URL's `parts` (its page or its card) show."""
+    if parts is None or not _ours(request, parts):
         raise Http404("Not one of our pages.")
     try:
         match = resolve(parts.path)
@@ -167,8 +182,11 @@ def _point_for(request, url):
 def _pixels(value, name):
     if value in (None, ""):
         return None
-    if not value.isdigit() or int(value) == 0:
-        raise ValueError(f"{name} must be a whole number of pixels greater than 0.")
+    # ASCII digits only ("٣٠٠".isdigit() is true), and few enough of them that int()
+    # never meets a number of thousands of digits.
+    digits = value.isascii() and value.isdigit() and len(value) <= len(str(MAX_PIXELS))
+    if not digits or not 1 <= int(value) <= MAX_PIXELS:
+        raise ValueError(f"{name} must be a whole number of pixels from 1 to {MAX_PIXELS}.")
     return int(value)
 
 
@@ -183,9 +201,19 @@ def _oembed_response(data, status=200):
 @public_page
 def oembed(request):
     if request.GET.get("format", "json") != "json":
-        return HttpResponse(
+        response = HttpResponse(
             "Only format=json is supported.", status=501, content_type="text/plain"
         )
+        # The oEmbed answer to a format it does not offer, not a failure of the server:
+        # logged as information, so it never reads as an error in the logs.
+        log_response(
+            "Unsupported oEmbed format: %s",
+            request.path,
+            response=response,
+            request=request,
+            level="info",
+        )
+        return response
     url = request.GET.get("url", "")
     if not url or len(url) > 2000:
         return _oembed_response({"error": "Give the URL of a sticking point as url."}, status=400)
@@ -194,12 +222,13 @@ def oembed(request):
         max_height = _pixels(request.GET.get("maxheight"), "maxheight")
     except ValueError as error:
         return _oembed_response({"error": str(error)}, status=400)
+    parts = _split(url)
     try:
-        point = _point_for(request, url)
+        point = _point_for(request, parts)
     except Http404:
         return _oembed_response({"error": "No embeddable sticking point at that URL."}, status=404)
 
-    query = {key: values[-1] for key, values in parse_qs(urlsplit(url).query).items()}
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     chosen = options(query)
     width = min(CARD_WIDTH, max_width or CARD_WIDTH)
     default_height = CARD_HEIGHT[chosen["variant"]]

@@ -1,5 +1,6 @@
 import datetime
 import itertools
+import os
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -12,6 +13,22 @@ ARTICLE = (
 )
 
 _counter = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, django_db_keepdb):
+    """Each run gets a test database of its own (test_explainer_<pid>, after any xdist
+    or tox suffix), so two runs against one PostgreSQL server do not drop each other's.
+    SQLite tests run in memory already; --reuse-db keeps the one shared name."""
+    from django.conf import settings
+
+    if django_db_keepdb:
+        return
+    for database in settings.DATABASES.values():
+        if database["ENGINE"] == "django.db.backends.sqlite3":
+            continue
+        test = database.setdefault("TEST", {})
+        test["NAME"] = f"{test.get('NAME') or 'test_' + database['NAME']}_{os.getpid()}"
 
 
 def make_source(**fields):

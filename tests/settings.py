@@ -10,6 +10,9 @@ os.environ.setdefault(
 
 from explainer.settings import *  # noqa: E402, F403
 
+# The test client and the live server speak plain HTTP (tests of the redirect turn it on).
+SECURE_SSL_REDIRECT = False
+
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Serve static files from the app folders, as in development: tests run without

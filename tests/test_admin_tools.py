@@ -46,7 +46,7 @@ def test_only_editors_who_may_see_sources_use_the_quote_picker(client, django_us
     assert client.get(url, {"source": source.pk, "find": "six"}).status_code == 403
 
 
-@pytest.mark.parametrize("source", ["abc", "1.5", "-1", "99999"])
+@pytest.mark.parametrize("source", ["abc", "1.5", "-1", "99999", "\u00b2", "9" * 30, "9" * 5000])
 def test_odd_sources_in_the_quote_picker_are_no_error(editor_client, source):
     response = editor_client.get(
         reverse("admin:explainer_citation_sentences"), {"source": source, "find": "six"}
@@ -61,6 +61,10 @@ def test_odd_sources_in_the_quote_picker_are_no_error(editor_client, source):
         "/admin/explainer/source/abc/history/",
         "/admin/explainer/stickingpoint/1/history/abc/",
         "/admin/explainer/stickingpoint/abc/history/1/",
+        "/admin/explainer/stickingpoint/1/history/\u00b2/",  # superscript two
+        f"/admin/explainer/stickingpoint/1/history/{'1' * 30}/",
+        f"/admin/explainer/stickingpoint/1/history/{'1' * 5000}/",
+        f"/admin/explainer/stickingpoint/{'1' * 5000}/history/",
     ],
 )
 def test_odd_history_addresses_are_404(editor_client, url):

@@ -1,4 +1,5 @@
 import json
+import logging
 import re
 from html.parser import HTMLParser
 
@@ -193,8 +194,8 @@ class TestOEmbed:
         assert data["height"] == 300
         assert 'data-max-height="300"' in data["html"]
 
-    def test_huge_maxwidth_is_clamped_to_the_card_width(self, client, seeded):
-        data = oembed(client, url=page_url(), maxwidth="99999999").json()
+    def test_a_large_maxwidth_is_clamped_to_the_card_width(self, client, seeded):
+        data = oembed(client, url=page_url(), maxwidth="10000").json()
         assert data["width"] == 560
 
     @pytest.mark.parametrize(
@@ -238,6 +239,12 @@ class TestOEmbed:
             "http://testserver@elsewhere.example/points/artificial-intelligence/",
             "http://user@testserver/points/artificial-intelligence/",
             "http://testserver:99999/points/artificial-intelligence/",
+            # Addresses Python's URL parser refuses outright.
+            "http://[",
+            "http://[::1/points/artificial-intelligence/",
+            "http://testserver\uff03/points/artificial-intelligence/",  # fullwidth #
+            "http://testserver\uff0fpoints/artificial-intelligence/",  # fullwidth /
+            "http://example.com\uff03/points/x/",
         ],
     )
     def test_urls_that_are_not_our_sticking_points_are_404(self, client, seeded, url):
@@ -252,14 +259,41 @@ class TestOEmbed:
     def test_unsupported_formats_are_501(self, client, seeded):
         assert oembed(client, url=page_url(), format="xml").status_code == 501
 
+    def test_an_unsupported_format_is_not_logged_as_a_server_error(self, client, seeded, caplog):
+        with caplog.at_level(logging.INFO, logger="django.request"):
+            response = oembed(client, url=page_url(), format="xml")
+        assert response.status_code == 501
+        assert [r for r in caplog.records if r.levelno >= logging.WARNING] == []
+        assert any(r.name == "django.request" for r in caplog.records)  # still recorded
+
     @pytest.mark.parametrize(
         "params",
-        [{}, {"url": ""}, {"maxwidth": "wide"}, {"maxheight": "-5"}, {"maxwidth": "0"}],
+        [
+            {},
+            {"url": ""},
+            {"maxwidth": "wide"},
+            {"maxheight": "-5"},
+            {"maxwidth": "0"},
+            {"maxwidth": "10001"},
+            {"maxheight": "9" * 5000},
+            {"maxwidth": "\u0663\u0660\u0660"},  # 300 in Arabic-Indic digits
+            {"maxheight": "\uff13\uff10\uff10"},  # 300 in fullwidth digits
+            {"maxwidth": "+300"},
+            {"maxwidth": " 300"},
+        ],
     )
     def test_malformed_requests_are_400_with_a_message(self, client, seeded, params):
         response = oembed(client, **{"url": page_url(), **params} if params else {})
         assert response.status_code == 400
         assert response.json()["error"]
+
+    @pytest.mark.parametrize("name", ["maxwidth", "maxheight"])
+    def test_an_out_of_range_size_says_which_sizes_are_accepted(self, client, seeded, name):
+        response = oembed(client, url=page_url(), **{name: "20000"})
+        assert response.status_code == 400
+        assert response.json()["error"] == (
+            f"{name} must be a whole number of pixels from 1 to 10000."
+        )
 
 
 class LinkFinder(HTMLParser):

@@ -7,9 +7,22 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
 from django.db import connection, transaction
 
-from explainer.models import Citation, Demand, MarkedMixin, StickingPoint
+from explainer.models import (
+    Citation,
+    Demand,
+    Event,
+    GlossaryTerm,
+    MarkedMixin,
+    Offer,
+    OfferTerm,
+    Party,
+    Source,
+    StickingPoint,
+)
 
 DEFAULT_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "seed.json"
+# Every kind of content, in an order that deletes what cites before what is cited.
+CONTENT = [OfferTerm, Offer, Event, Demand, StickingPoint, GlossaryTerm, Citation, Party, Source]
 
 
 class Command(BaseCommand):
@@ -18,27 +31,61 @@ class Command(BaseCommand):
         "Markdown, locating every citation in its source) and checking it as the admin "
         "would. Refuses, and loads nothing, if anything fails a check: a passage not in "
         "its source, a marker, a quote the source does not print as one, words copied "
-        "from a source, or a position its passages do not attribute as stated."
+        "from a source, or a position its passages do not attribute as stated. Loads only "
+        "into a database without content; --reset replaces the content there."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--fixture", type=Path, default=DEFAULT_FIXTURE)
-        parser.add_argument(
+        when_present = parser.add_mutually_exclusive_group()
+        when_present.add_argument(
             "--if-empty",
             action="store_true",
-            help="Do nothing when the database already has sticking points.",
+            help="Do nothing when the database already holds content.",
+        )
+        when_present.add_argument(
+            "--reset",
+            action="store_true",
+            help=(
+                "Delete all content (sources, citations, parties, sticking points, offers, "
+                "events, glossary) and load the seed in its place, in one transaction: if "
+                "the seed does not load, nothing is deleted. Asks first unless --no-input."
+            ),
+        )
+        parser.add_argument(
+            "--no-input",
+            "--noinput",
+            action="store_false",
+            dest="interactive",
+            help="Do not ask before --reset deletes content.",
         )
 
-    def handle(self, *args, fixture, if_empty, **options):
-        if if_empty and StickingPoint.objects.exists():
+    def handle(self, *args, fixture, if_empty, reset, interactive=True, **options):
+        present = self._present()
+        if present and if_empty:
             self.stdout.write("Content already present; seed not loaded.")
             return
+        if present and not reset:
+            raise CommandError(
+                f"The database already holds content ({present}); the seed loads only "
+                "into a database without any. To replace all of it with the seed, run "
+                "`manage.py load_seed --reset`."
+            )
         try:
             data = fixture.read_text(encoding="utf-8")
         except OSError as error:
             raise CommandError(f"Cannot read {fixture}: {error}") from error
+        if present and interactive:
+            answer = input(
+                f"This deletes all content ({present}) and loads {fixture.name} in its "
+                "place. Type 'yes' to continue: "
+            )
+            if answer.strip().lower() != "yes":
+                raise CommandError("Nothing deleted; seed not loaded.")
 
         with transaction.atomic():
+            if present:
+                self._delete_content()
             loaded = []
             for deserialized in serializers.deserialize("json", data):
                 instance = deserialized.object
@@ -61,6 +108,23 @@ class Command(BaseCommand):
                 raise CommandError("Seed content does not verify:\n  " + "\n  ".join(problems))
         count = len(loaded)
         self.stdout.write(self.style.SUCCESS(f"Loaded {count} objects from {fixture.name}."))
+
+    def _present(self):
+        """What content the database holds, as words ("8 sticking points, 2 sources"),
+        or an empty string."""
+        counts = [(model._meta, model.objects.count()) for model in reversed(CONTENT)]
+        return ", ".join(
+            f"{count} {meta.verbose_name if count == 1 else meta.verbose_name_plural}"
+            for meta, count in counts
+            if count
+        )
+
+    def _delete_content(self):
+        # Parties' descriptions cite passages too; unlink them so no passage is cited
+        # when its turn comes (cited passages refuse deletion).
+        Party.cited.through.objects.all().delete()
+        for model in CONTENT:
+            model.objects.all().delete()
 
     def _reset_sequences(self, models):
         # Objects were saved with explicit primary keys; PostgreSQL's sequences must be
