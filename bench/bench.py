@@ -130,6 +130,8 @@ class Server:
             WEB_CONCURRENCY=str(args.workers),
             GUNICORN_BIND=f"127.0.0.1:{self.port}",
             LOG_LEVEL="ERROR",
+            # Plain HTTP on loopback: no redirect to HTTPS.
+            SECURE_SSL_REDIRECT="0",
         )
         if args.db == "postgres":
             env["DATABASE_URL"] = args.postgres_url

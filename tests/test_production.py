@@ -54,6 +54,8 @@ def production_env(tmp_path):
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         STATIC_ROOT=str(tmp_path / "static"),
         WEB_CONCURRENCY="2",
+        # Plain HTTP on loopback: no redirect to HTTPS.
+        SECURE_SSL_REDIRECT="0",
     )
     return env
 

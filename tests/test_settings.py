@@ -54,6 +54,8 @@ def readme_production_environment():
     block = section.split("```sh", 1)[1].split("```", 1)[0]
     environment = {}
     for line in block.splitlines():
+        if not line.startswith("export "):
+            continue
         words = shlex.split(line, comments=True)
         if words[:1] == ["export"]:
             environment.update(word.split("=", 1) for word in words[1:])

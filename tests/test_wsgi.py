@@ -16,7 +16,7 @@ from django.db import close_old_connections
 
 from explainer.wsgi import application
 
-# Answered without the database: the test's database is not the served process's.
+# A page that is not ours: a 404 whatever the content.
 NOT_OURS = "/oembed/"
 QUERY = "url=http://elsewhere.example/"
 
@@ -49,7 +49,7 @@ def connections_kept():
     request_finished.connect(close_old_connections)
 
 
-def test_head_gets_the_headers_of_get_and_no_body(connections_kept):
+def test_head_gets_the_headers_of_get_and_no_body(connections_kept, db):
     get_status, get_headers, get_body = call("GET")
     head_status, head_headers, head_body = call("HEAD")
     assert get_body
