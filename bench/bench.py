@@ -194,14 +194,16 @@ class Server:
                 time.sleep(0.1)
         raise SystemExit("gunicorn did not start within 30 s")
 
-    def middle_point(self):
-        """The slug of the published sticking point halfway down the home page."""
+    def middle_points(self):
+        """The slugs of the published sticking point halfway down the home page and of
+        the one after it."""
         code = (
             "from explainer.models import StickingPoint as S; "
             "points = list(S.objects.published().order_by('order', 'title')); "
-            "print(points[len(points) // 2].slug)"
+            "middle = len(points) // 2; "
+            "print(points[middle].slug, points[(middle + 1) % len(points)].slug)"
         )
-        return self.manage("shell", "-c", code).stdout.strip().splitlines()[-1]
+        return self.manage("shell", "-c", code).stdout.strip().splitlines()[-1].split()
 
     def static_path(self, name):
         manifest = json.loads((self.dir / "static" / "staticfiles.json").read_text())
@@ -389,9 +391,11 @@ def measure_pages(server, paths, args):
     return figures
 
 
-def measure_edits(server, path, slug, args):
-    """Save the point in another process, then time the first request of its page, and
-    a second one for comparison."""
+def measure_edits(server, path, slug, other, args):
+    """Save the point in another process, then time the first request of its page (which
+    the save renders ahead when SITE_URL is set), a second one for comparison, and the
+    first request of another sticking point's page, which every edit leaves to be
+    rendered from scratch."""
     editor = subprocess.Popen(
         [sys.executable, "manage.py", "bench_edit", slug],
         cwd=ROOT,
@@ -400,7 +404,7 @@ def measure_edits(server, path, slug, args):
         stdout=subprocess.PIPE,
         text=True,
     )
-    first, again = [], []
+    first, again, cold = [], [], []
     try:
         for _ in range(args.edits):
             editor.stdin.write("\n")
@@ -412,6 +416,10 @@ def measure_edits(server, path, slug, args):
                 raise SystemExit(f"{path} answered {status} after an edit")
             first.append(seconds * 1000)
             again.append(fetch(server.base, path)[2] * 1000)
+            status, _, seconds = fetch(server.base, other)
+            if status != 200:
+                raise SystemExit(f"{other} answered {status} after an edit")
+            cold.append(seconds * 1000)
     finally:
         editor.stdin.close()
         editor.wait(timeout=30)
@@ -420,6 +428,9 @@ def measure_edits(server, path, slug, args):
         "first_p90_ms": statistics.quantiles(first, n=10)[-1],
         "again_median_ms": statistics.median(again),
         "first_ms": first,
+        "cold_median_ms": statistics.median(cold),
+        "cold_p90_ms": statistics.quantiles(cold, n=10)[-1],
+        "cold_ms": cold,
     }
 
 
@@ -460,9 +471,11 @@ def table(header, figures, edits, paths, sizes, single, duration):
     lines += [
         "",
         f"Right after an edit (sticking point saved in another process, {len(edits['first_ms'])} "
-        f"times): first render median {ms(edits['first_median_ms'])} ms, "
-        f"p90 {ms(edits['first_p90_ms'])} ms; the request after it: median "
-        f"{ms(edits['again_median_ms'])} ms.",
+        f"times): its page's first request median {ms(edits['first_median_ms'])} ms, "
+        f"p90 {ms(edits['first_p90_ms'])} ms (rendered ahead by the save); the request after "
+        f"it: median {ms(edits['again_median_ms'])} ms; another sticking point's page, "
+        f"rendered from scratch: median {ms(edits['cold_median_ms'])} ms, "
+        f"p90 {ms(edits['cold_p90_ms'])} ms.",
     ]
     return "\n".join(lines)
 
@@ -477,7 +490,7 @@ def main(argv=None):
         server.start()
         if args.nginx:
             server.start_nginx(server.public_port)
-        slug = server.middle_point()
+        slug, other_slug = server.middle_points()
         point = f"/points/{slug}/"
         paths = {
             "static": server.static_path("css/site.css"),
@@ -499,7 +512,7 @@ def main(argv=None):
         single = {page: alone(server, path) for page, path in paths.items()}
         log("alone: " + ", ".join(f"{page} {ms:.0f} ms" for page, ms in single.items()))
         figures = measure_pages(server, paths, args)
-        edits = measure_edits(server, point, slug, args)
+        edits = measure_edits(server, point, slug, f"/points/{other_slug}/", args)
     finally:
         server.stop()
         server.clean_up()

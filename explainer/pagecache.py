@@ -11,18 +11,23 @@ eviction, its expiry) it is derived from the content itself, so an edit that sen
 signal (a data migration, SQL by hand) shows within `CONTENT_VERSION_TTL` seconds.
 """
 
+import functools
 import hashlib
+import io
 import logging
 import threading
 import time
-from functools import wraps
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.handlers.wsgi import WSGIHandler, WSGIRequest
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 
@@ -99,8 +104,8 @@ def current_version():
 
 
 def bump():
-    """Called once content is committed: the new version, for every process at once."""
-    _pending.scheduled = False
+    """Called once content is committed: the new version, for every process at once,
+    and the pages the change most affects rendered again before readers ask."""
     try:
         version = content_version()
     except UNAVAILABLE:
@@ -108,6 +113,63 @@ def bump():
         _cache_call("delete", VERSION_KEY)
         return
     _cache_call("set", VERSION_KEY, version, settings.CONTENT_VERSION_TTL)
+    paths, _pending.paths = getattr(_pending, "paths", set()), set()
+    for path in sorted(paths):
+        prerender(path)
+
+
+def pages_showing(instance):
+    """The public pages a reader is likeliest to open after a change to `instance`: the
+    home page that lists a sticking point, and its page and card while published."""
+    from explainer.models import StickingPoint
+
+    if isinstance(instance, StickingPoint):
+        point = instance
+    else:
+        try:
+            point = getattr(instance, "sticking_point", None)
+        except ObjectDoesNotExist:  # deleted along with it
+            return set()
+    if point is None:
+        return set()
+    if not point.is_published:
+        return {reverse("home")}
+    return {
+        reverse("home"),
+        reverse("sticking_point_detail", args=[point.slug]),
+        reverse("embed_card", args=[point.slug]),
+    }
+
+
+@functools.cache
+def _handler():
+    # The whole middleware stack, as for a reader, so the cached page is the same.
+    return WSGIHandler()
+
+
+def prerender(path):
+    """Render a public page into the cache as a reader at SITE_URL would get it, so the
+    edit's first reader is not the one who waits for it. Without SITE_URL there is no
+    telling which address readers use, and nothing is rendered ahead."""
+    if not settings.SITE_URL:
+        return
+    site = urlsplit(settings.SITE_URL)
+    request = WSGIRequest(
+        {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": "",
+            "HTTP_HOST": site.netloc,
+            "SERVER_NAME": site.hostname,
+            "SERVER_PORT": str(site.port or (443 if site.scheme == "https" else 80)),
+            "wsgi.url_scheme": site.scheme,
+            "wsgi.input": io.BytesIO(),
+        }
+    )
+    try:
+        _handler().get_response(request)
+    except Exception:  # a page that fails now fails for its reader, who gets the error
+        logger.warning("Could not render %s ahead of readers", path, exc_info=True)
 
 
 def relation_changed(instance, action, **kwargs):
@@ -115,17 +177,20 @@ def relation_changed(instance, action, **kwargs):
     read from those: mark the object whose links changed as updated."""
     if action in {"post_add", "post_remove", "post_clear"}:
         type(instance)._base_manager.filter(pk=instance.pk).update(updated_at=timezone.now())
-        content_changed()
+        content_changed(instance=instance)
 
 
-def content_changed(**kwargs):
+def content_changed(instance=None, **kwargs):
     # Forget the version at once, so this connection's next page (tests, or a save in a
     # request that goes on to render) sees its own uncommitted change; publish the new
     # version once the change is committed and every process can see it.
     _cache_call("delete", VERSION_KEY)
-    if not getattr(_pending, "scheduled", False):
-        _pending.scheduled = True
-        transaction.on_commit(bump)
+    if not hasattr(_pending, "paths"):
+        _pending.paths = set()
+    _pending.paths |= pages_showing(instance)
+    # Once per change: a callback registered in a transaction that rolls back is
+    # dropped with it, and the later ones find nothing left to render.
+    transaction.on_commit(bump)
 
 
 def connect_signals():
@@ -143,42 +208,78 @@ def connect_signals():
 
 
 def representation(request):
-    """htmx asks for a fragment; its history restore and everyone else get the page."""
-    htmx = request.htmx
-    return "fragment" if htmx and not htmx.history_restore_request else "page"
+    """htmx asks for a fragment; its history restore and everyone else get the page.
+    Read from the headers: this runs before django-htmx's middleware."""
+    htmx = request.headers.get("HX-Request") == "true"
+    restore = request.headers.get("HX-History-Restore-Request") == "true"
+    return "fragment" if htmx and not restore else "page"
 
 
-def _request_digest(request):
-    # Host and scheme matter: canonical links and embed snippets name them.
-    query = sorted(request.GET.lists())
-    address = f"{request.scheme}://{request.get_host()}{request.path}?{query!r}"
-    address += f" {representation(request)}"
-    return hashlib.blake2b(address.encode(), digest_size=12).hexdigest()
+class Entry:
+    """Where one request's page is cached, and the ETag it carries."""
+
+    def __init__(self, request, version):
+        # Host and scheme matter: canonical links and embed snippets name them.
+        query = sorted(request.GET.lists())
+        address = f"{request.scheme}://{request.get_host()}{request.path}?{query!r}"
+        address += f" {representation(request)}"
+        digest = hashlib.blake2b(address.encode(), digest_size=12).hexdigest()
+        self.key = f"explainer:page:{CODE_VERSION}:{version}:{digest}"
+        self.etag = f'"{version}-{CODE_VERSION}-{digest[:8]}"'
+
+
+# Editors' pages are never public; static files are whitenoise's.
+NOT_PAGES = ("/admin/", "/preview/", settings.STATIC_URL)
+
+
+class PageCacheMiddleware:
+    """Answers a request for a public page already rendered at this content version
+    from the cache, before sessions, CSRF, authentication and the view: the same bytes,
+    headers included, for every reader. Stores the complete response (every header the
+    middleware after it adds) of views marked with `public_page`."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in {"GET", "HEAD"} or request.path.startswith(NOT_PAGES):
+            return self.get_response(request)
+        version = current_version()
+        if version is None:
+            return self.get_response(request)
+        entry = request.page_cache = Entry(request, version)
+        response = _cache_call("get", entry.key)
+        if response is None:
+            response = self.get_response(request)
+            if not getattr(response, "public_page", False):
+                return response
+            if response.cookies or "Cookie" in response.get("Vary", ""):
+                logger.error("Not caching %s: it varies by reader", request.path)
+                return response
+            _cache_call("set", entry.key, response, PAGE_TTL)
+        # Conditional requests are answered only for pages that exist: a missing page
+        # or an invalid filter never gets here.
+        return get_conditional_response(request, etag=entry.etag, response=response)
 
 
 def public_page(view):
-    """Serve `view`'s successful responses from the cache, rendered once per content
-    version, with an ETag from the version. Errors and anything the view marks private
-    are passed through as they are."""
+    """Marks `view`'s successful responses as the same for every reader, to be cached
+    once per content version with an ETag from the version. Errors, and anything the
+    view marks private, are not."""
 
-    @wraps(view)
+    @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
-        version = current_version()
-        if version is None:
-            return view(request, *args, **kwargs)
-        digest = _request_digest(request)
-        key = f"explainer:page:{CODE_VERSION}:{version}:{digest}"
-        etag = f'"{version}-{CODE_VERSION}-{digest[:8]}"'
-        response = _cache_call("get", key)
-        if response is None:
-            response = view(request, *args, **kwargs)
-            if response.status_code != 200 or "private" in response.get("Cache-Control", ""):
-                return response
-            response["ETag"] = etag
-            patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
-            _cache_call("set", key, response, PAGE_TTL)
-        # Conditional requests are answered only for pages that exist: a missing page
-        # or an invalid filter never gets here.
-        return get_conditional_response(request, etag=etag, response=response)
+        response = view(request, *args, **kwargs)
+        entry = getattr(request, "page_cache", None)
+        if (
+            entry is None
+            or response.status_code != 200
+            or "private" in response.get("Cache-Control", "")
+        ):
+            return response
+        response["ETag"] = entry.etag
+        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        response.public_page = True
+        return response
 
     return wrapped

@@ -181,3 +181,34 @@ class TestDatabaseAway:
 def test_health_and_readiness(client, db):
     assert client.get("/healthz").content == b"ok\n"
     assert client.get("/readyz").content == b"ready\n"
+
+
+class TestRenderedAhead:
+    """Once an edit to a sticking point is committed, its page, its card and the home
+    page are rendered into the cache before any reader asks."""
+
+    @pytest.fixture
+    def committed(self, seeded, settings, django_capture_on_commit_callbacks):
+        settings.SITE_URL = "http://testserver"
+        return django_capture_on_commit_callbacks
+
+    def test_after_an_edit(self, client, committed, django_assert_num_queries):
+        point = StickingPoint.objects.get(slug="artificial-intelligence")
+        with committed(execute=True):
+            point.short_answer = "An answer the editor has just corrected."
+            point.save()
+        for url in [POINT, "/", "/embed/points/artificial-intelligence/"]:
+            with django_assert_num_queries(0):
+                response = client.get(url)
+            assert response.status_code == 200
+            assert "An answer the editor has just corrected." in response.content.decode()
+
+    def test_after_unpublishing(self, client, committed, django_assert_num_queries):
+        point = StickingPoint.objects.get(slug="artificial-intelligence")
+        with committed(execute=True):
+            point.publication = "draft"
+            point.save()
+        with django_assert_num_queries(0):
+            home = client.get("/")
+        assert point.question not in home.content.decode()
+        assert client.get(POINT).status_code == 404
