@@ -38,8 +38,8 @@ logger = logging.getLogger(__name__)
 
 VERSION_KEY = "explainer:content-version"
 PUBLIC_MAX_AGE = 300
-# Pages are keyed by version, so old ones are garbage once it moves; this only bounds
-# how long garbage lingers in a cache without eviction.
+# A page of an older version is replaced when its address is next asked for; this
+# bounds how long one nobody asks for again stays in a cache without eviction.
 PAGE_TTL = 24 * 60 * 60
 
 
@@ -82,11 +82,11 @@ def _cache_call(method, *args):
         return None
 
 
-def current_version():
-    """The content version, from the cache when it has one; None if neither the cache
-    nor the database can say."""
+def current_version(cached=None):
+    """The content version, from the cache when it has one (`cached`, if it has just
+    been read from it); None if neither the cache nor the database can say."""
     global _last_known, _failed_at
-    version = _cache_call("get", VERSION_KEY)
+    version = cached if cached is not None else _cache_call("get", VERSION_KEY)
     if version is None:
         if time.monotonic() - _failed_at < DATABASE_RETRY:
             return _last_known
@@ -216,16 +216,24 @@ def representation(request):
 
 
 class Entry:
-    """Where one request's page is cached, and the ETag it carries."""
+    """Where one request's page is cached, and the ETag it carries at `version`.
 
-    def __init__(self, request, version):
+    One cache entry per address, holding the version it was rendered at with it: the
+    version and the page come back in one round trip, and a page of an older version
+    is simply replaced."""
+
+    def __init__(self, request):
         # Host and scheme matter: canonical links and embed snippets name them.
         query = sorted(request.GET.lists())
         address = f"{request.scheme}://{request.get_host()}{request.path}?{query!r}"
         address += f" {representation(request)}"
-        digest = hashlib.blake2b(address.encode(), digest_size=12).hexdigest()
-        self.key = f"explainer:page:{CODE_VERSION}:{version}:{digest}"
-        self.etag = f'"{version}-{CODE_VERSION}-{digest[:8]}"'
+        self.digest = hashlib.blake2b(address.encode(), digest_size=12).hexdigest()
+        self.key = f"explainer:page:{CODE_VERSION}:{self.digest}"
+        self.version = None
+
+    @property
+    def etag(self):
+        return f'"{self.version}-{CODE_VERSION}-{self.digest[:8]}"'
 
 
 # Editors' pages are never public; static files are whitenoise's.
@@ -244,19 +252,21 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if request.method not in {"GET", "HEAD"} or request.path.startswith(NOT_PAGES):
             return self.get_response(request)
-        version = current_version()
-        if version is None:
+        entry = Entry(request)
+        found = _cache_call("get_many", [VERSION_KEY, entry.key]) or {}
+        entry.version = current_version(found.get(VERSION_KEY))
+        if entry.version is None:
             return self.get_response(request)
-        entry = request.page_cache = Entry(request, version)
-        response = _cache_call("get", entry.key)
-        if response is None:
+        request.page_cache = entry
+        version, response = found.get(entry.key, (None, None))
+        if version != entry.version:
             response = self.get_response(request)
             if not getattr(response, "public_page", False):
                 return response
             if response.cookies or "Cookie" in response.get("Vary", ""):
                 logger.error("Not caching %s: it varies by reader", request.path)
                 return response
-            _cache_call("set", entry.key, response, PAGE_TTL)
+            _cache_call("set", entry.key, (entry.version, response), PAGE_TTL)
         # Conditional requests are answered only for pages that exist: a missing page
         # or an invalid filter never gets here.
         return get_conditional_response(request, etag=entry.etag, response=response)
