@@ -10,6 +10,8 @@ VENV_PYTHON = Path(__file__).resolve().parent / ".venv" / "bin" / "python"
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "explainer.settings")
+    # The web server's 10 s bound on a statement is not for migrations and loads.
+    os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT", "0")
     try:
         from django.core.management import execute_from_command_line
     except ImportError:

@@ -87,7 +87,7 @@ def main(argv=None):
     try:
         server.prepare()
         server.start()
-        slug = server.middle_point()
+        slug = server.middle_points()[0]
         cert = server.start_nginx(http_port, https_port)
         for path in ["/", f"/points/{slug}/", f"/embed/points/{slug}/", "/admin/login/"]:
             results[path] = scan(package, cert, http_port, https_port, path)

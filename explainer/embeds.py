@@ -98,7 +98,7 @@ def framable_not_found(request):
 @require_safe
 @xframe_options_exempt
 @csp_override(FRAMABLE_CSP)
-@public_page
+@public_page(params=("theme", "variant"))
 def embed_card(request, slug):
     point = StickingPoint.objects.published().with_as_of().filter(slug=slug).first()
     if point is None:
@@ -198,7 +198,7 @@ def _oembed_response(data, status=200):
 
 
 @require_safe
-@public_page
+@public_page(params=("url", "format", "maxwidth", "maxheight"))
 def oembed(request):
     if request.GET.get("format", "json") != "json":
         response = HttpResponse(

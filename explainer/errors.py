@@ -24,8 +24,18 @@ class DeadlineExceeded(Exception):
     """The request ran past its deadline: something it waits on (the database) hangs."""
 
 
+_deadline = threading.local()
+
+
 def _expire(signum, frame):
+    _deadline.passed = True
     raise DeadlineExceeded
+
+
+def deadline_passed():
+    """Whether this request's deadline has fired, even if whatever it interrupted
+    carried on (serving a cached page, say): nothing more may wait on the database."""
+    return getattr(_deadline, "passed", False)
 
 
 class DeadlineMiddleware:
@@ -49,6 +59,7 @@ class DeadlineMiddleware:
         editing = request.path.startswith("/admin/") or request.method not in {"GET", "HEAD"}
         seconds = settings.EDITOR_REQUEST_DEADLINE if editing else settings.REQUEST_DEADLINE
         previous = signal.signal(signal.SIGALRM, _expire)
+        _deadline.passed = False
         signal.setitimer(signal.ITIMER_REAL, seconds)
         try:
             return self.get_response(request)

@@ -4,6 +4,7 @@ dispute, the sticking points, and the demands, offers and events that concern th
 """
 
 import datetime
+import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -912,3 +913,38 @@ def keep_cited_passages(sender, instance, **kwargs):
             f"The passage “{instance.key}” is cited; remove it from what cites it first.",
             {instance},
         )
+
+
+def _new_epoch():
+    return secrets.token_hex(4)
+
+
+class ContentVersion(models.Model):
+    """How many content changes have been committed: the page cache's version.
+
+    Every save and delete of content adds one in its own transaction, so the count
+    moves exactly when the change commits, whatever the clocks say. The epoch tells a
+    database made afresh (its count starting again) from the one before it."""
+
+    epoch = models.CharField(max_length=16, default=_new_epoch, editable=False)
+    count = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "content version"
+        default_permissions = ()  # not content: nobody edits it
+
+    def __str__(self):
+        return f"{self.epoch}.{self.count}"
+
+    @classmethod
+    def advance(cls):
+        if not cls.objects.filter(pk=1).update(count=F("count") + 1):
+            cls.objects.get_or_create(pk=1, defaults={"count": 1})
+
+    @classmethod
+    def current(cls):
+        """The version as a short string, in one query."""
+        row = cls.objects.filter(pk=1).values_list("epoch", "count").first()
+        if row is None:
+            row = (cls.objects.get_or_create(pk=1)[0].epoch, 0)
+        return f"{row[0]}.{row[1]}"

@@ -1,14 +1,17 @@
 """Public pages rendered once per content version.
 
-Every save or delete of content moves the *content version*; a public page's rendered
-response is kept in the cache under that version, so a reader's request for a page
-already rendered touches neither the database nor the session, and its ETag comes from
-the version with no query at all.
+Every committed save or delete of content moves the *content version* (a count kept in
+the database, `ContentVersion`, advanced in the change's own transaction). A public
+page's complete response is kept in the cache with the version it was rendered at, so a
+reader's request for a page already rendered touches neither the database nor the
+session, and its ETag comes from the version with no query at all.
 
-The version lives in the cache (shared by all processes through Redis when `REDIS_URL`
-is set). Its authority is the database: when the cache has no version (first request,
-eviction, its expiry) it is derived from the content itself, so an edit that sent no
-signal (a data migration, SQL by hand) shows within `CONTENT_VERSION_TTL` seconds.
+The version is also kept in the cache (shared by every process through Redis when
+`REDIS_URL` is set): a change forgets it there, and the next request reads it from the
+database again; it is trusted for at most `CONTENT_VERSION_TTL` seconds in any case. A
+change that sends no signal must count itself: `migrate` does (post_migrate), and so
+does the synthetic content's bulk_create; SQL by hand must call
+`ContentVersion.advance()`.
 """
 
 import functools
@@ -25,14 +28,18 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.handlers.wsgi import WSGIHandler, WSGIRequest
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 
-from explainer.errors import UNAVAILABLE, drop_connections
-from explainer.freshness import content_version
+from explainer.errors import (
+    UNAVAILABLE,
+    DeadlineExceeded,
+    deadline_passed,
+    drop_connections,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -44,19 +51,19 @@ PAGE_TTL = 24 * 60 * 60
 
 
 def _code_version():
-    """What the code and templates that render pages look like, so that a deployment
-    (or a rolling one, with old and new processes side by side) never serves pages
-    rendered by other code from a shared cache."""
+    """What renders pages (code, templates, the deployed static files' names, the site's
+    address), so that a deployment, or a rolling one with old and new processes side by
+    side, never serves pages rendered by other code from a shared cache."""
     base = Path(settings.BASE_DIR)
-    digest = hashlib.blake2b(digest_size=6)
+    digest = hashlib.blake2b(settings.SITE_URL.encode(), digest_size=6)
     files = [
         *sorted((base / "templates").rglob("*.html")),
         *sorted((base / "explainer").rglob("*.py")),
-        base / "staticfiles" / "staticfiles.json",
+        Path(settings.STATIC_ROOT) / "staticfiles.json",
     ]
     for path in files:
         if path.is_file():
-            digest.update(str(path.relative_to(base)).encode())
+            digest.update(str(path).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -69,7 +76,14 @@ CODE_VERSION = _code_version()
 _last_known = None
 _failed_at = -float("inf")
 DATABASE_RETRY = 5
-_pending = threading.local()
+# Per thread: whether it is serving a request, and the pages to render ahead.
+_local = threading.local()
+
+
+def forget_process_state():
+    """For tests: this process has seen no version and no failure."""
+    global _last_known, _failed_at
+    _last_known, _failed_at = None, -float("inf")
 
 
 def _cache_call(method, *args):
@@ -77,9 +91,17 @@ def _cache_call(method, *args):
     render the page."""
     try:
         return getattr(cache, method)(*args)
+    except DeadlineExceeded:
+        raise
     except Exception:  # noqa: BLE001 - any backend's connection error
         logger.warning("Cache unavailable for %s", method, exc_info=True)
         return None
+
+
+def _read_version():
+    from explainer.models import ContentVersion
+
+    return ContentVersion.current()
 
 
 def current_version(cached=None):
@@ -91,31 +113,16 @@ def current_version(cached=None):
         if time.monotonic() - _failed_at < DATABASE_RETRY:
             return _last_known
         try:
-            version = content_version()
+            version = _read_version()
         except UNAVAILABLE:
             _failed_at = time.monotonic()
             drop_connections()
             return _last_known
-        # `add`, not `set`: a bump that lands between our reading the database and
-        # this write must win over the older state we read.
+        # `add`, not `set`: a change committed since we read must not be overwritten
+        # (it forgets the key, and the next reader reads again).
         _cache_call("add", VERSION_KEY, version, settings.CONTENT_VERSION_TTL)
     _last_known = version
     return version
-
-
-def bump():
-    """Called once content is committed: the new version, for every process at once,
-    and the pages the change most affects rendered again before readers ask."""
-    try:
-        version = content_version()
-    except UNAVAILABLE:
-        drop_connections()
-        _cache_call("delete", VERSION_KEY)
-        return
-    _cache_call("set", VERSION_KEY, version, settings.CONTENT_VERSION_TTL)
-    paths, _pending.paths = getattr(_pending, "paths", set()), set()
-    for path in sorted(paths):
-        prerender(path)
 
 
 def pages_showing(instance):
@@ -139,6 +146,48 @@ def pages_showing(instance):
         reverse("sticking_point_detail", args=[point.slug]),
         reverse("embed_card", args=[point.slug]),
     }
+
+
+def content_changed(instance=None, **kwargs):
+    """A save, delete or change of links: counted in the same transaction; once it is
+    committed, every process reads the new count on its next request."""
+    from explainer.models import ContentVersion
+
+    ContentVersion.advance()
+    # At once too, so that this connection's next page (a test, or an editor's request
+    # that goes on to render) reads its own uncommitted change.
+    _cache_call("delete", VERSION_KEY)
+    transaction.on_commit(lambda: _cache_call("delete", VERSION_KEY))
+    paths = pages_showing(instance)
+    if paths:
+        transaction.on_commit(lambda: _render_ahead(paths))
+
+
+def _render_ahead(paths):
+    if not hasattr(_local, "paths"):
+        _local.paths = set()
+    _local.paths |= paths
+    if not getattr(_local, "in_request", False):
+        render_pending()
+
+
+def render_pending(**kwargs):
+    """Render the pages queued by committed changes. In a request this waits until the
+    editor's response is finished, so it never runs inside their request (its history
+    records, its deadline); elsewhere (a management command) it runs at once."""
+    paths, _local.paths = getattr(_local, "paths", set()), set()
+    for path in sorted(paths):
+        prerender(path)
+
+
+def _request_started(**kwargs):
+    _local.in_request = True
+    _local.paths = set()  # nothing left over from a change that was rolled back
+
+
+def _request_finished(**kwargs):
+    _local.in_request = False
+    render_pending()
 
 
 @functools.cache
@@ -168,43 +217,30 @@ def prerender(path):
     )
     try:
         _handler().get_response(request)
-    except Exception:  # a page that fails now fails for its reader, who gets the error
+    except Exception:  # noqa: BLE001 - its reader will get the error, not the editor
         logger.warning("Could not render %s ahead of readers", path, exc_info=True)
 
 
-def relation_changed(instance, action, **kwargs):
-    """A link added or removed leaves no newer `updated_at` behind, and the version is
-    read from those: mark the object whose links changed as updated."""
-    if action in {"post_add", "post_remove", "post_clear"}:
-        type(instance)._base_manager.filter(pk=instance.pk).update(updated_at=timezone.now())
-        content_changed(instance=instance)
-
-
-def content_changed(instance=None, **kwargs):
-    # Forget the version at once, so this connection's next page (tests, or a save in a
-    # request that goes on to render) sees its own uncommitted change; publish the new
-    # version once the change is committed and every process can see it.
-    _cache_call("delete", VERSION_KEY)
-    if not hasattr(_pending, "paths"):
-        _pending.paths = set()
-    _pending.paths |= pages_showing(instance)
-    # Once per change: a callback registered in a transaction that rolls back is
-    # dropped with it, and the later ones find nothing left to render.
-    transaction.on_commit(bump)
-
-
 def connect_signals():
+    from explainer.models import ContentVersion
+
     for model in apps.get_app_config("explainer").get_models():
-        if hasattr(model, "instance_type"):  # history records, not content
-            continue
+        if hasattr(model, "instance_type") or model is ContentVersion:
+            continue  # history records and the count itself are not content
         post_save.connect(content_changed, sender=model, dispatch_uid=f"pagecache-{model}")
         post_delete.connect(content_changed, sender=model, dispatch_uid=f"pagecache-d-{model}")
         for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
             m2m_changed.connect(
-                relation_changed,
-                sender=field.remote_field.through,
-                dispatch_uid=f"pagecache-m2m-{field.remote_field.through}",
+                links_changed, sender=through, dispatch_uid=f"pagecache-m2m-{through}"
             )
+    request_started.connect(_request_started, dispatch_uid="pagecache-started")
+    request_finished.connect(_request_finished, dispatch_uid="pagecache-finished")
+
+
+def links_changed(instance, action, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"}:
+        content_changed(instance=instance)
 
 
 def representation(request):
@@ -236,8 +272,9 @@ class Entry:
         return f'"{self.version}-{CODE_VERSION}-{self.digest[:8]}"'
 
 
-# Editors' pages are never public; static files are whitenoise's.
-NOT_PAGES = ("/admin/", "/preview/", settings.STATIC_URL)
+# Editors' pages are never public; static files are whitenoise's; probes must not
+# depend on the cache or wait on the database.
+NOT_PAGES = ("/admin/", "/preview/", "/healthz", "/readyz", settings.STATIC_URL)
 
 
 class PageCacheMiddleware:
@@ -256,10 +293,14 @@ class PageCacheMiddleware:
         found = _cache_call("get_many", [VERSION_KEY, entry.key]) or {}
         entry.version = current_version(found.get(VERSION_KEY))
         if entry.version is None:
+            if deadline_passed():  # spent waiting for the version
+                raise DeadlineExceeded
             return self.get_response(request)
         request.page_cache = entry
         version, response = found.get(entry.key, (None, None))
         if version != entry.version:
+            if deadline_passed():  # spent waiting for the version
+                raise DeadlineExceeded
             response = self.get_response(request)
             if not getattr(response, "public_page", False):
                 return response
@@ -272,10 +313,15 @@ class PageCacheMiddleware:
         return get_conditional_response(request, etag=entry.etag, response=response)
 
 
-def public_page(view):
+def public_page(view=None, *, params=()):
     """Marks `view`'s successful responses as the same for every reader, to be cached
-    once per content version with an ETag from the version. Errors, and anything the
-    view marks private, are not."""
+    once per content version with an ETag from the version. Only requests whose query
+    names no parameter but `params` (those the view reads) are cached: any other query
+    is answered, but cannot fill the cache with copies. Errors, and anything the view
+    marks private, are not cached either."""
+    if view is None:
+        return functools.partial(public_page, params=params)
+    allowed = set(params)
 
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -289,7 +335,7 @@ def public_page(view):
             return response
         response["ETag"] = entry.etag
         patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
-        response.public_page = True
+        response.public_page = set(request.GET) <= allowed
         return response
 
     return wrapped

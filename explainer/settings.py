@@ -137,10 +137,15 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Milliseconds; manage.py sets 0, so migrations and loads may run as long as they need.
+STATEMENT_TIMEOUT = int(os.environ.get("DATABASE_STATEMENT_TIMEOUT", "10000"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        connect_timeout=2, options="-c statement_timeout=10000"
-    )
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", 2)
+    if STATEMENT_TIMEOUT:
+        _options["options"] = " ".join(
+            filter(None, [_options.get("options"), f"-c statement_timeout={STATEMENT_TIMEOUT}"])
+        )
 # Seconds a request may take before it is answered with a 503 (public, then admin).
 REQUEST_DEADLINE = float(os.environ.get("REQUEST_DEADLINE", "3"))
 EDITOR_REQUEST_DEADLINE = float(os.environ.get("EDITOR_REQUEST_DEADLINE", "20"))

@@ -18,6 +18,7 @@ from explainer.citations import find_markers
 from explainer.markdown import render_markdown
 from explainer.models import (
     Citation,
+    ContentVersion,
     Demand,
     Event,
     GlossaryTerm,
@@ -403,4 +404,6 @@ def build(*, scale=1.0):
             GlossaryTerm(term=term, slug=term.replace(" ", "-"), definition=definition, version=1)
             for term, definition in GLOSSARY.items()
         )
+        # bulk_create sends no signals: count the change for the page cache ourselves.
+        ContentVersion.advance()
     return counts

@@ -186,7 +186,7 @@ def preview_sticking_point(request, slug):
 
 
 @require_safe
-@public_page
+@public_page(params=("party", "topic", "kind", "page"))
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def timeline(request):
     form = TimelineFilterForm(request.GET or None)
@@ -355,7 +355,7 @@ PARTY_SECTIONS = {
 
 
 @require_safe
-@public_page
+@public_page(params=("page",))
 def party_section(request, slug, section):
     """One of a party page's lists in full, a page at a time."""
     party = get_object_or_404(Party.objects.select_related("parent"), slug=slug)
@@ -404,7 +404,7 @@ def party_section(request, slug, section):
 
 
 @require_safe
-@public_page
+@public_page(params=("page",))
 def source_detail(request, slug):
     source = get_object_or_404(Source.objects.defer("text"), slug=slug)
     points = StickingPoint.objects.published()
@@ -489,7 +489,7 @@ def timeline_event(request, slug):
 
 
 @require_safe
-@public_page
+@public_page(params=("q",))
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def search(request):
     form = SearchForm(request.GET)

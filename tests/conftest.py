@@ -84,7 +84,10 @@ def empty_cache():
     """Pages are cached per content version, and each test's database starts afresh."""
     from django.core.cache import cache
 
+    from explainer import pagecache
+
     cache.clear()
+    pagecache.forget_process_state()
 
 
 def editors_group():

@@ -23,3 +23,8 @@ WHITENOISE_USE_FINDERS = True
 # Each test starts from an empty cache of its own; the multi-process tests start real
 # servers with Redis themselves.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The per-request deadline guards production workers (tests/test_outage.py checks it on
+# real servers); a busy CI machine must not turn a slow test request into a 503.
+REQUEST_DEADLINE = 30
+EDITOR_REQUEST_DEADLINE = 60

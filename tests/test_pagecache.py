@@ -41,8 +41,11 @@ def test_a_page_already_rendered_is_served_without_the_database(
 
 @pytest.mark.parametrize("url", PUBLIC)
 def test_public_responses_are_the_same_for_everyone(editor_client, seeded, url):
+    editor = editor_client.get(url)  # first, so the reader is not served its copy
+    from django.core.cache import cache
+
+    cache.clear()
     reader = Client().get(url)
-    editor = editor_client.get(url)
     assert reader.content == editor.content
     for response in [reader, editor]:
         assert "Cookie" not in response.get("Vary", "")
@@ -72,6 +75,29 @@ def test_a_missing_page_or_a_bad_filter_never_answers_304(client, seeded, url, s
 
 class TestEdits:
     """Every kind of change shows on the very next request."""
+
+    def test_once_committed(self, client, seeded, django_capture_on_commit_callbacks):
+        client.get(POINT)
+        with django_capture_on_commit_callbacks(execute=True):
+            point = StickingPoint.objects.get(slug="artificial-intelligence")
+            point.short_answer = "A committed correction."
+            point.save()
+        assert "A committed correction." in client.get(POINT).content.decode()
+
+    def test_two_changes_committed_out_of_clock_order(self, client, seeded):
+        # The version counts changes, so the second one to commit moves it even when
+        # its rows carry an older updated_at than the first one's.
+        from explainer.models import ContentVersion
+
+        before = ContentVersion.current()
+        event = Event.objects.first()
+        Event.objects.filter(pk=event.pk).update(updated_at=event.updated_at.replace(year=2000))
+        event.refresh_from_db()
+        client.get("/timeline/")
+        event.title = "A title corrected late"
+        event.save(update_fields=["title"])
+        assert ContentVersion.current() != before
+        assert "A title corrected late" in client.get("/timeline/").content.decode()
 
     def test_a_save(self, client, seeded):
         client.get(POINT)
@@ -169,7 +195,7 @@ class TestDatabaseAway:
         def fail(*args, **kwargs):
             raise OperationalError("connection refused")
 
-        monkeypatch.setattr("explainer.pagecache.content_version", fail)
+        monkeypatch.setattr("explainer.pagecache._read_version", fail)
         from django.core.cache import cache
 
         cache.delete("explainer:content-version")  # as if it expired during the outage
@@ -212,3 +238,36 @@ class TestRenderedAhead:
             home = client.get("/")
         assert point.question not in home.content.decode()
         assert client.get(POINT).status_code == 404
+
+
+def test_only_the_parameters_a_page_reads_are_cached(client, seeded, django_assert_num_queries):
+    client.get("/timeline/?kind=offer")
+    with django_assert_num_queries(0):
+        client.get("/timeline/?kind=offer")
+    client.get("/timeline/?kind=offer&junk=1")
+    second = client.get("/timeline/?kind=offer&junk=1")
+    assert second.status_code == 200
+    from django.core.cache import cache
+
+    assert cache.get_many([]) == {}  # the junk address was answered, never stored
+    with django_assert_num_queries(0):
+        assert client.get("/timeline/?kind=offer").status_code == 200
+
+
+def test_probes_never_touch_the_cache_or_the_database(client, db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert "ETag" not in response
+
+
+def test_a_deadline_spent_reading_the_version_is_a_503(seeded, monkeypatch):
+    def hang():
+        from explainer.errors import _deadline
+
+        _deadline.passed = True  # as the timer does when it fires
+        raise DeadlineExceeded
+
+    monkeypatch.setattr("explainer.pagecache._read_version", hang)
+    response = Client(raise_request_exception=False).get(POINT)
+    assert response.status_code == 503
