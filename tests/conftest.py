@@ -72,11 +72,35 @@ def make_sticking_point(**fields):
     return StickingPoint.objects.create(**fields)
 
 
+@pytest.fixture(scope="session")
+def seed_as_loaded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The seed as `load_seed` makes it (every save, check, rendering and history
+    record), dumped once per run: loading the dump is many times faster than saving
+    each object again, and it is the same rows."""
+    from django.apps import apps
+    from django.core import serializers
+    from django.core.management import call_command
+    from django.db import transaction
+
+    path = tmp_path_factory.mktemp("seed") / "seed-as-loaded.json"
+    models = [
+        model
+        for model in apps.get_app_config("explainer").get_models()
+        if model._meta.model_name != "contentversion"
+    ]
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_seed", verbosity=0)
+        rows = itertools.chain.from_iterable(m._base_manager.order_by("pk") for m in models)
+        path.write_text(serializers.serialize("json", rows))
+        transaction.set_rollback(True)
+    return path
+
+
 @pytest.fixture
-def seeded(db):
+def seeded(db, seed_as_loaded):
     from django.core.management import call_command
 
-    call_command("load_seed", verbosity=0)
+    call_command("loaddata", str(seed_as_loaded), verbosity=0)
 
 
 @pytest.fixture(autouse=True)

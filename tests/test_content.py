@@ -5,7 +5,6 @@ import json
 import re
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from explainer import citations
@@ -44,11 +43,6 @@ ATTRIBUTION = re.compile(
 )
 SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"])")
 MARKER = re.compile(r"\[\^[-\w]+\]")
-
-
-@pytest.fixture
-def seeded(db):
-    call_command("load_seed", verbosity=0)
 
 
 def fixture_objects(settings):

@@ -13,11 +13,6 @@ from tests.conftest import make_sticking_point
 AI = "artificial-intelligence"
 
 
-@pytest.fixture
-def seeded(db):
-    call_command("load_seed", verbosity=0)
-
-
 def card(client, slug=AI, **params):
     return client.get(reverse("embed_card", args=[slug]), params)
 

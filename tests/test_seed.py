@@ -32,11 +32,6 @@ SEED_TOPICS = {
 }
 
 
-@pytest.fixture
-def seeded(db):
-    call_command("load_seed", verbosity=0)
-
-
 def test_every_citation_in_the_seed_verifies_against_its_source(seeded):
     assert Citation.objects.count() > 0
     assert list(Citation.objects.filter(position__isnull=True)) == []

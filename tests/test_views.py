@@ -2,7 +2,6 @@ import re
 from html.parser import HTMLParser
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -10,11 +9,6 @@ from explainer.models import Citation, Party, Source, StickingPoint
 from tests.conftest import make_bulk_content, make_sticking_point
 
 MAX_QUERIES = 14
-
-
-@pytest.fixture
-def seeded(db):
-    call_command("load_seed", verbosity=0)
 
 
 def page_urls(point_slug, party_slug, source_slug, citation_key):

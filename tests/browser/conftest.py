@@ -40,9 +40,9 @@ def browser_type_launch_args(browser_type_launch_args):
 
 
 @pytest.fixture
-def site(live_server, transactional_db):
+def site(live_server, transactional_db, seed_as_loaded):
     """The live server's address, with the seed content loaded."""
-    call_command("load_seed", verbosity=0)
+    call_command("loaddata", str(seed_as_loaded), verbosity=0)
     return live_server.url
 
 
