@@ -178,6 +178,24 @@ class TestHistory:
         assert point.short_answer == "A short answer."
         assert point.history.count() == 3
 
+    def test_readers_see_each_admin_edit_and_revert_at_once(self, editor_client, point, settings):
+        # Pages are cached and, with SITE_URL, rendered ahead after each save: readers
+        # must still see every step, and history must still name the editor.
+        settings.SITE_URL = "http://testserver"
+        reader = Client()
+        original = point.history.earliest()
+        assert "A short answer." in reader.get(point.get_absolute_url()).content.decode()
+        page = editor_client.get(change_url(point))
+        editor_client.post(change_url(point), form_data(page, point, short_answer="Revised."))
+        assert "Revised." in reader.get(point.get_absolute_url()).content.decode()
+        url = reverse("admin:explainer_stickingpoint_simple_history", args=[point.pk, original.pk])
+        data = form_data(editor_client.get(url), point, short_answer=original.short_answer)
+        data = {k: v for k, v in data.items() if not k.startswith("demands-")}
+        assert editor_client.post(url, data).status_code == 302
+        html = reader.get(point.get_absolute_url()).content.decode()
+        assert "A short answer." in html and "Revised." not in html
+        assert point.history.first().history_user.username == "editor"
+
     def test_a_revert_must_pass_the_same_checks(self, editor_client, point):
         # A version from before its citation was renamed away: its marker names nothing.
         good = point.explanation
