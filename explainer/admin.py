@@ -23,6 +23,7 @@ from explainer.models import (
     Offer,
     OfferTerm,
     Party,
+    SearchEquivalent,
     Source,
     StickingPoint,
 )
@@ -750,3 +751,10 @@ class GlossaryTermAdmin(EditorAdmin):
     @admin.display(description="definition")
     def excerpt(self, obj):
         return Truncator(obj.definition).chars(90)
+
+
+@admin.register(SearchEquivalent)
+class SearchEquivalentAdmin(EditorAdmin):
+    list_display = ["phrases", "updated_at"]
+    search_fields = ["phrases"]
+    fields = ["phrases"]

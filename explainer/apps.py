@@ -9,11 +9,13 @@ class ExplainerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from explainer import checks, pagecache  # noqa: F401 - checks register themselves
+        from explainer import checks, pagecache, searchindex  # noqa: F401 - checks register
 
         pagecache.connect_signals()
+        searchindex.connect_signals()
         # Data migrations change content without signals: count them as a change.
         post_migrate.connect(content_migrated, sender=self)
+        post_migrate.connect(searchindex.index_migrated, sender=self)
 
 
 def content_migrated(using="default", **kwargs):

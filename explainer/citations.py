@@ -165,6 +165,11 @@ def recheck(*, source):
             changed.append(citation)
     if changed:
         type(changed[0]).objects.bulk_update(changed, ["position", "length"])
+        # bulk_update sends no signals: what search shows of these passages follows
+        # here (a passage that no longer matches leaves search).
+        from explainer import searchindex
+
+        searchindex.refresh(searchindex.Kind.PASSAGE, [c.pk for c in changed])
     return broken
 
 

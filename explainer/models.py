@@ -948,3 +948,87 @@ class ContentVersion(models.Model):
         if row is None:
             row = (cls.objects.get_or_create(pk=1)[0].epoch, 0)
         return f"{row[0]}.{row[1]}"
+
+
+class SearchEquivalent(Versioned):
+    """Words readers use for the same thing here: a search for any of them finds the
+    others too. Glossary terms and their variants count as equivalents without being
+    listed here."""
+
+    phrases = models.CharField(
+        max_length=300,
+        unique=True,
+        help_text=(
+            "Two or more words or phrases that mean the same thing in this dispute, "
+            "separated by commas, such as “AI, artificial intelligence”."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=NOT_HISTORY)
+
+    class Meta:
+        ordering = ["phrases"]
+        verbose_name = "search equivalent"
+
+    def __str__(self):
+        return self.phrases
+
+    @property
+    def forms(self):
+        return [p.strip() for p in self.phrases.split(",") if p.strip()]
+
+    def clean(self):
+        from explainer.searchquery import words_of
+
+        forms = self.forms
+        if any(not words_of(form) for form in forms):
+            raise ValidationError(
+                {"phrases": "Each phrase needs at least one letter or digit; remove empty ones."}
+            )
+        if len({tuple(words_of(form)) for form in forms}) < 2:
+            raise ValidationError(
+                {"phrases": "List at least two different words or phrases, separated by commas."}
+            )
+
+
+class SearchDocument(models.Model):
+    """One page or passage as search sees it, derived from the content and rewritten
+    with it in the same transaction (explainer.searchindex). Each database's full-text
+    index follows this table: a generated, weighted tsvector column with a GIN index on
+    PostgreSQL, an FTS5 table of the stems kept by triggers on SQLite (migration 0009)."""
+
+    class Kind(models.TextChoices):
+        # Declared in the order results of equal standing are listed.
+        POINT = "point", "Sticking point"
+        PARTY = "party", "Party"
+        TERM = "term", "Glossary"
+        EVENT = "event", "Event"
+        PASSAGE = "passage", "Passage"
+
+    kind = models.CharField(max_length=10, choices=Kind)
+    object_id = models.PositiveBigIntegerField()
+    priority = models.PositiveSmallIntegerField(
+        help_text="The kind's place in the order above, for sorting in SQL."
+    )
+    title = models.CharField(max_length=300, blank=True)
+    url = models.CharField(max_length=300)
+    # Searched with the most weight: titles, questions, names, terms.
+    heading = models.TextField(blank=True)
+    # The words a reader reads: answers, explanations, summaries, definitions, passages.
+    text = models.TextField(blank=True)
+    # Searched with the least weight: who said a passage, and where.
+    extra = models.TextField(blank=True)
+    # On SQLite, the three above as their Snowball stems, for FTS5 to index (its own
+    # Porter stemmer differs from PostgreSQL's Snowball on words like "weekly").
+    heading_stems = models.TextField(blank=True)
+    text_stems = models.TextField(blank=True)
+    extra_stems = models.TextField(blank=True)
+
+    class Meta:
+        default_permissions = ()  # derived: nobody edits it
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="one_document_per_object")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id}: {self.title}"

@@ -222,11 +222,11 @@ def prerender(path):
 
 
 def connect_signals():
-    from explainer.models import ContentVersion
+    from explainer.models import ContentVersion, SearchDocument
 
     for model in apps.get_app_config("explainer").get_models():
-        if hasattr(model, "instance_type") or model is ContentVersion:
-            continue  # history records and the count itself are not content
+        if hasattr(model, "instance_type") or model in {ContentVersion, SearchDocument}:
+            continue  # history records, the count and the search index are not content
         post_save.connect(content_changed, sender=model, dispatch_uid=f"pagecache-{model}")
         post_delete.connect(content_changed, sender=model, dispatch_uid=f"pagecache-d-{model}")
         for field in model._meta.local_many_to_many:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from explainer import searchindex
 from explainer.citations import find_markers
 from explainer.markdown import render_markdown
 from explainer.models import (
@@ -404,6 +405,8 @@ def build(*, scale=1.0):
             GlossaryTerm(term=term, slug=term.replace(" ", "-"), definition=definition, version=1)
             for term, definition in GLOSSARY.items()
         )
-        # bulk_create sends no signals: count the change for the page cache ourselves.
+        # bulk_create sends no signals: count the change for the page cache, and index
+        # the content for search, ourselves.
         ContentVersion.advance()
+        searchindex.rebuild()
     return counts

@@ -515,7 +515,6 @@ def search(request):
             "error": error,
             "query": form.cleaned_data.get("q", "") if form.is_valid() else "",
             "results": results,
-            "total": sum(len(r) for r in results.values()) if results else 0,
             "partial": "results",
         },
         status=status,

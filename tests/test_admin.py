@@ -11,6 +11,7 @@ from explainer.models import (
     GlossaryTerm,
     Offer,
     OfferTerm,
+    SearchEquivalent,
     StickingPoint,
 )
 from tests.conftest import make_citation, make_party, make_source, make_sticking_point
@@ -25,6 +26,7 @@ EXPLAINER_MODELS = [
     "offerterm",
     "event",
     "glossaryterm",
+    "searchequivalent",
 ]
 
 
@@ -60,8 +62,10 @@ def content():
     glossary_term = GlossaryTerm.objects.create(
         term="Residuals", slug="residuals", definition="Payments when work is shown again."
     )
+    equivalent = SearchEquivalent.objects.create(phrases="AI, artificial intelligence")
     return {
         "glossaryterm": glossary_term,
+        "searchequivalent": equivalent,
         "source": citation.source,
         "citation": citation,
         "party": wga,

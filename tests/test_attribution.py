@@ -280,7 +280,7 @@ class TestPassagesAsPrinted:
 
     def test_in_search_results(self, client, dispute):
         response = client.get(reverse("search"), {"q": "fair deal"})
-        passages = response.context["results"]["passages"]
+        passages = [r.citation for r in response.context["results"].items if r.citation]
         (citation,) = [c for c in passages if c.key == "wga-fair-deal"]
         assert citation.printed == self.PRINTED
         assert f"“{self.PRINTED}”" in response.content.decode()

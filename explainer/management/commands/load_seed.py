@@ -16,13 +16,25 @@ from explainer.models import (
     Offer,
     OfferTerm,
     Party,
+    SearchEquivalent,
     Source,
     StickingPoint,
 )
 
 DEFAULT_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "seed.json"
 # Every kind of content, in an order that deletes what cites before what is cited.
-CONTENT = [OfferTerm, Offer, Event, Demand, StickingPoint, GlossaryTerm, Citation, Party, Source]
+CONTENT = [
+    OfferTerm,
+    Offer,
+    Event,
+    Demand,
+    StickingPoint,
+    GlossaryTerm,
+    SearchEquivalent,
+    Citation,
+    Party,
+    Source,
+]
 
 
 class Command(BaseCommand):
