@@ -41,7 +41,18 @@ CONTENT = {
     "large": (["make_bench_content"], "hold firm"),
 }
 REDIS_DBS = range(8, 12)
-PAGES = ["static", "home", "point", "timeline", "search", "embed", "oembed"]
+# "search, rendered" carries a parameter search does not read: such an address is
+# answered but never stored, so every request runs the search and renders its page.
+PAGES = [
+    "static",
+    "home",
+    "point",
+    "timeline",
+    "search",
+    "search, rendered",
+    "embed",
+    "oembed",
+]
 
 
 def log(message):
@@ -498,6 +509,7 @@ def main(argv=None):
             "point": point,
             "timeline": "/timeline/",
             "search": "/search/?" + urllib.parse.urlencode({"q": query}),
+            "search, rendered": "/search/?" + urllib.parse.urlencode({"q": query, "bench": 1}),
             "embed": f"/embed/points/{slug}/",
             "oembed": "/oembed/?"
             + urllib.parse.urlencode({"url": server.base + point, "format": "json"}),

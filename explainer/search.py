@@ -8,21 +8,18 @@ GIN index on PostgreSQL, FTS5 on SQLite. Results are ordered by the same rules o
 2. pages whose heading (title, question, name, term) matches before those where only
    the text does;
 3. sticking points, then parties, glossary terms, events and passages;
-4. relevance: the words found, where, how often, in how long a text (`score`).
+4. relevance: the words found, where, how often, in how long a text (`score`), the
+   same formula on both databases.
 Every search takes a fixed number of queries, whatever the size of the content.
 """
 
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import (
-    SearchHeadline,
-    SearchRank,
-    SearchVectorExact,
-    SearchVectorField,
-)
-from django.db import DatabaseError, connection, transaction
+from django.contrib.postgres.search import SearchHeadline, SearchVectorExact, SearchVectorField
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Case, IntegerField, TextField, Value, When
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Length
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -37,17 +34,18 @@ from explainer.models import (
 )
 
 LIMIT = 20
-# Each database ranks its best CANDIDATES; they are put in order here, by one score on
-# both databases (their own relevance formulas differ).
+# Each database picks the CANDIDATES that come first by a key both compute alike (their
+# own relevance formulas differ); those are put in order here, by one score.
 CANDIDATES = 60
 FTS = "explainer_searchdocument_fts"
 COLUMNS = ("kind", "object_id", "priority", "title", "url", "heading", "text", "extra")
+# Which candidates each database picks: the same key on both (see _sqlite's ORDER BY). The
+# first three are the order readers see; then pages whose text has every word, the
+# shortest (the most to the point) first.
+CANDIDATE_ORDER = ("-matched", "-in_heading", "priority", "-in_text", Length("text"), "object_id")
 # Marks the databases put around matching words; never in a source's text.
 START, STOP = "\ue000", "\ue001"
 EXCERPT_WORDS = 30
-# Relevance weights of the heading (A), text (B) and who-and-where (D).
-PG_WEIGHTS = [0.05, 0.1, 0.4, 1.0]  # D, C, B, A, as PostgreSQL lists them
-FTS5_WEIGHTS = (10.0, 4.0, 0.5)  # heading, text, extra
 
 
 class SearchError(ValueError):
@@ -97,6 +95,8 @@ def equivalents():
 def search(text):
     """The best results for what the reader typed."""
     query = searchquery.parse(text, equivalents())
+    if not query.clauses and not searchquery.words_of(text):
+        return Results(advice="Type a word or two to search for.")
     if not query.clauses:
         return Results(
             advice="Those words are too common to search for. Try a more particular word, "
@@ -113,6 +113,8 @@ def search(text):
             if partial:
                 rows, total = run(query, any_positive=True)
     except DatabaseError as error:
+        if not _rejected_query(error):
+            raise  # the database is away or too slow: a 503, not the reader's fault
         raise SearchError(
             "That search could not be run. Try a few plain words instead."
         ) from error
@@ -136,6 +138,14 @@ def search(text):
     )
 
 
+def _rejected_query(error):
+    """Whether the database refused the query itself, rather than failing to answer."""
+    if isinstance(error, (OperationalError, InterfaceError)):
+        # SQLite reports FTS5's syntax errors as OperationalError.
+        return connection.vendor == "sqlite" and "fts5" in str(error)
+    return True
+
+
 def _results(rows, wanted):
     """Results from index rows, with the passages and events their lines need (one
     query each)."""
@@ -149,7 +159,7 @@ def _results(rows, wanted):
         citation = citations.get(row["object_id"]) if row["kind"] == "passage" else None
         event = events.get(row["object_id"]) if row["kind"] == "event" else None
         if row["kind"] in ids and citation is None and event is None:
-            continue  # changed since it was indexed, in a transaction not yet visible
+            continue  # deleted between the two queries, by a transaction committed since
         results.append(
             Result(
                 kind=row["kind"],
@@ -210,13 +220,16 @@ def _postgres(query, any_positive):
     heading = RawSQL(
         "ts_filter(explainer_searchdocument.vector, '{a}')", [], output_field=SearchVectorField()
     )
+    text = RawSQL(
+        "ts_filter(explainer_searchdocument.vector, '{b}')", [], output_field=SearchVectorField()
+    )
     documents = SearchDocument.objects.alias(document=vector).filter(document=match)
     total = documents.count()
     if not total:
         return [], 0
     documents = documents.annotate(
         in_heading=Case(When(SearchVectorExact(heading, match), then=1), default=0),
-        rank=SearchRank(vector, match, weights=PG_WEIGHTS),
+        in_text=Case(When(SearchVectorExact(text, match), then=1), default=0),
         # Passages are marked in Python (see _marked): ts_headline drops whatever looks
         # like a tag, and a passage must read exactly as its source prints it.
         excerpt=Case(
@@ -234,7 +247,7 @@ def _postgres(query, any_positive):
         ),
         matched=_matched_postgres(query, vector) if any_positive else Value(0),
     )
-    rows = documents.order_by("-matched", "-in_heading", "priority", "-rank", "pk")[:CANDIDATES]
+    rows = documents.order_by(*CANDIDATE_ORDER)[:CANDIDATES]
     return list(rows.values(*COLUMNS, "in_heading", "matched", "excerpt")), total
 
 
@@ -260,6 +273,7 @@ def _matched_postgres(query, vector):
 def _sqlite(query, any_positive):
     match = searchquery.to_fts5(query.clauses, any_positive)
     in_heading = searchquery.to_fts5(query.positive, any_positive, column="heading_stems")
+    in_text = searchquery.to_fts5(query.positive, any_positive, column="text_stems")
     with connection.cursor() as cursor:
         # Only constants and placeholders are put into these statements' text.
         cursor.execute(f"SELECT count(*) FROM {FTS} WHERE {FTS} MATCH %s", [match])  # noqa: S608
@@ -274,17 +288,19 @@ def _sqlite(query, any_positive):
             f"""
             SELECT {", ".join(f"d.{c}" for c in COLUMNS)},
                 {matched if any_positive else "0"} AS matched,
-                d.id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s) AS in_heading
+                d.id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s) AS in_heading,
+                d.id IN (SELECT rowid FROM {FTS} WHERE {FTS} MATCH %s) AS in_text
             FROM {FTS} JOIN explainer_searchdocument d ON d.id = {FTS}.rowid
             WHERE {FTS} MATCH %s
-            ORDER BY matched DESC, in_heading DESC, d.priority, bm25({FTS}, %s, %s, %s), d.id
+            ORDER BY matched DESC, in_heading DESC, d.priority, in_text DESC,
+                length(d.text), d.object_id
             LIMIT %s
             """,  # noqa: S608
             [
                 *([searchquery.to_fts5([c]) for c in query.positive] if any_positive else []),
                 in_heading,
+                in_text,
                 match,
-                *FTS5_WEIGHTS,
                 CANDIDATES,
             ],
         )

@@ -9,9 +9,10 @@ index afresh (after bulk loads, or to check that the kept one matches).
 import re
 
 from django.db import connection, transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.urls import reverse
 
+from explainer import fulltext
 from explainer.citations import MARKER_RE
 from explainer.models import (
     Citation,
@@ -37,6 +38,10 @@ def plain(markdown_text):
     """Markdown as the words a reader sees: no markers, link targets or markup."""
     text = MARKER_RE.sub("", markdown_text or "")
     return MARKUP.sub("", LINK.sub(r"\1", text)).strip()
+
+
+# The marks search puts around matching words (explainer.search) never come from content.
+MARKS = str.maketrans("", "", "\ue000\ue001")
 
 
 def _join(*parts):
@@ -74,7 +79,8 @@ def _parties(ids):
                 "title": party.name,
                 "url": party.get_absolute_url(),
                 "heading": _join(party.name, party.short_name),
-                "text": _join(party.role, plain(party.description)),
+                "text": plain(party.description),
+                "extra": party.role,
             },
         )
 
@@ -143,7 +149,12 @@ def refresh(kind, ids):
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
         documents = [
-            SearchDocument(kind=kind, object_id=pk, priority=PRIORITY[kind], **fields)
+            SearchDocument(
+                kind=kind,
+                object_id=pk,
+                priority=PRIORITY[kind],
+                **{name: value.translate(MARKS) for name, value in fields.items()},
+            )
             for pk, fields in DOCUMENTS[kind][1](batch)
         ]
         if connection.vendor == "sqlite":
@@ -157,7 +168,8 @@ def refresh(kind, ids):
 
 
 def rebuild():
-    """The whole index afresh, in one transaction."""
+    """The whole index afresh, in one transaction: after anything that changes content
+    without signals (bulk loads, loaddata, data migrations, SQL by hand)."""
     with transaction.atomic():
         SearchDocument.objects.all().delete()
         for kind, (model, _documents) in DOCUMENTS.items():
@@ -170,7 +182,9 @@ def affected(instance):
         case StickingPoint():
             return [(Kind.POINT, [instance.pk])]
         case Demand() | OfferTerm():
-            return [(Kind.POINT, [instance.sticking_point_id])]
+            # Moved to another point: the one it left no longer shows it.
+            points = {instance.sticking_point_id, getattr(instance, "_stored_point", None)}
+            return [(Kind.POINT, [pk for pk in points if pk is not None])]
         case Party():
             # Its passages are found under its name too.
             passages = Citation.objects.filter(speaker=instance) | Citation.objects.filter(
@@ -193,24 +207,43 @@ def affected(instance):
 
 
 def content_changed(instance, raw=False, **kwargs):
+    """Rewrites what search shows of `instance` in the transaction that changes it.
+
+    Two editors saving at once are applied one after the other: the page cache's
+    handler, connected first, has already locked the content version's row (see
+    pagecache.content_changed), so each rewrite reads the other's committed change."""
     if raw:
-        return  # loaddata: a dump carries its own documents
+        return  # loaddata, which rebuilds the index once it has loaded everything
     for kind, ids in affected(instance):
         refresh(kind, ids)
+
+
+def point_before_save(instance, raw=False, **kwargs):
+    if not raw and instance.pk is not None:
+        stored = type(instance).objects.filter(pk=instance.pk)
+        instance._stored_point = stored.values_list("sticking_point_id", flat=True).first()
 
 
 def connect_signals():
     for model in (StickingPoint, Demand, OfferTerm, Party, GlossaryTerm, Event, Citation, Source):
         post_save.connect(content_changed, sender=model, dispatch_uid=f"search-{model}")
         post_delete.connect(content_changed, sender=model, dispatch_uid=f"search-d-{model}")
+    for model in (Demand, OfferTerm):
+        pre_save.connect(point_before_save, sender=model, dispatch_uid=f"search-p-{model}")
 
 
-def index_migrated(using="default", **kwargs):
-    """A database migrated with content but no index (one made before search had an
-    index of its own) gets one."""
+def index_migrated(using="default", plan=None, **kwargs):
+    """After `migrate` (and `flush`): SQLite's full-text table and triggers are put back
+    if a table rebuild dropped them, and the index is made afresh when a migration of
+    this app ran (a data migration changes content without signals) or when there is
+    content but no index."""
     from django.db import connections
 
-    if SearchDocument._meta.db_table not in connections[using].introspection.table_names():
-        return
-    if not SearchDocument.objects.using(using).exists() and Source.objects.using(using).exists():
+    connection = connections[using]
+    if SearchDocument._meta.db_table not in connection.introspection.table_names():
+        return  # migrated back to before search had an index
+    fulltext.ensure(connection)
+    ran = any(migration.app_label == "explainer" for migration, _backwards in plan or ())
+    empty = not SearchDocument.objects.using(using).exists()
+    if ran or (empty and Source.objects.using(using).exists()):
         rebuild()

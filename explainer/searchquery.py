@@ -4,8 +4,9 @@ The reader's words are parsed once, here, with web search syntax (quoted phrases
 `-word`), so that PostgreSQL and SQLite are handed the same query: each gets it in its
 own language (a tsquery built from Django's SearchQuery, an FTS5 MATCH expression).
 Both stem English words with the same Snowball stemmer (PostgreSQL in its `english`
-configuration, SQLite's index through `stems()`), so "weeks" finds "weekly" on both;
-both match whole words only, so "AI" never matches inside "said".
+configuration, SQLite's index through `stems()`) and leave the same gaps for stop words
+in phrases, so "weeks" finds "weekly" on both; both match whole words only, so "AI"
+never matches inside "said".
 """
 
 import re
@@ -40,17 +41,30 @@ def words_of(text):
 
 
 _stemmer = snowballstemmer.stemmer("english")
+# Stands where a stop word was in SQLite's stems, so that a phrase leaves the same gaps
+# on both databases: PostgreSQL counts stop words' positions without indexing them, and
+# "fight AI" matches neither "fight over AI" there nor here.
+STOP_STEM = "zz0"
 
 
 @lru_cache(maxsize=50_000)
 def stem(word):
-    return _stemmer.stemWord(word)
+    return STOP_STEM if word in STOP_WORDS else _stemmer.stemWord(word)
 
 
 def stems(text):
     """`text` as PostgreSQL's `english` configuration indexes it: the stems of its
-    words, stop words left out."""
-    return " ".join(stem(word) for word in words_of(text) if word not in STOP_WORDS)
+    words, each stop word as STOP_STEM."""
+    return " ".join(stem(word) for word in words_of(text))
+
+
+def key(words):
+    """What a group of words is looked up by: its stems, stop words left out."""
+    return tuple(s for s in map(stem, words) if s != STOP_STEM)
+
+
+# Initialisms written with dots ("A.I.") are the word readers mean.
+INITIALISM = re.compile(r"\b(?:[^\W\d_]\.){2,}")
 
 
 @dataclass(frozen=True)
@@ -63,7 +77,13 @@ class Phrase:
 
     @property
     def stems(self):
-        return stems(self.text)
+        # A phrase's stop words at its ends constrain nothing (PostgreSQL drops them).
+        found = stems(self.text).split()
+        while found and found[0] == STOP_STEM:
+            found.pop(0)
+        while found and found[-1] == STOP_STEM:
+            found.pop()
+        return " ".join(found)
 
 
 @dataclass
@@ -73,8 +93,14 @@ class Clause:
 
     alternatives: list  # of tuples of Phrase: every phrase of one alternative must match
     negated: bool = False
-    # The words as the reader typed them, for equivalents to match.
-    typed: tuple = ()
+
+    @property
+    def plain_word(self):
+        """The one word of a clause the reader typed without quotes or operators."""
+        if self.negated or len(self.alternatives) != 1 or len(self.alternatives[0]) != 1:
+            return None
+        (phrase,) = self.alternatives[0]
+        return phrase.words[0] if len(phrase.words) == 1 else None
 
 
 @dataclass
@@ -87,10 +113,6 @@ class Query:
     def positive(self):
         return [c for c in self.clauses if not c.negated]
 
-    @property
-    def negative(self):
-        return [c for c in self.clauses if c.negated]
-
     def wanted_stems(self):
         """The stems of every word looked for, to mark in excerpts."""
         return {
@@ -99,12 +121,14 @@ class Query:
             for alternative in clause.alternatives
             for phrase in alternative
             for stem in phrase.stems.split()
+            if stem != STOP_STEM
         }
 
 
 def parse(text, equivalents=()):
-    """`text` as clauses. `equivalents` are groups of phrases (each a tuple of words)
+    """`text` as clauses. `equivalents` are groups of phrases (each a list of words)
     that mean the same: a clause naming one of them also looks for the others."""
+    text = INITIALISM.sub(lambda m: m.group().replace(".", ""), text)
     clauses = []
     pending_or = False
     count = 0
@@ -119,67 +143,65 @@ def parse(text, equivalents=()):
         else:
             words = words_of(quoted)
         words = tuple(words[: MAX_WORDS - count])
-        if not stems(" ".join(words)):
+        if not key(words):
             continue  # nothing but stop words
         count += len(words)
         phrase = Phrase(words)
         if pending_or and not negated:
             clauses[-1].alternatives.append((phrase,))
-            clauses[-1].typed = ()
         else:
-            clauses.append(Clause(alternatives=[(phrase,)], negated=negated, typed=words))
+            clauses.append(Clause(alternatives=[(phrase,)], negated=negated))
         pending_or = False
         if count >= MAX_WORDS:
             break
     query = Query(clauses=clauses)
-    _expand(query, [tuple(tuple(words) for words in group) for group in equivalents])
+    _expand(query, equivalents)
     return query
 
 
 def _expand(query, groups):
-    """Add each group's other forms to the clause where the reader typed one of its
-    forms: a word, a quoted phrase, or a run of consecutive plain words ("minimum
-    staffing", which then matches as those words anywhere, or as any equivalent)."""
-    index = {}
+    """Look for each group's other forms too, wherever the reader looks for one of its
+    forms: a word, a quoted phrase, an alternative after "or", or a run of consecutive
+    plain words ("minimum staffing", which then matches as those words anywhere, or as
+    any equivalent). Forms are compared by their stems, so "walkouts" finds a group
+    listing "walkout". What the reader leaves out with a minus is left out as typed."""
+    others = {}
     for group in groups:
-        group = [form for form in group if stems(" ".join(form))]
-        for form in group:
-            index.setdefault(form, set()).update(f for f in group if f != form)
-    if not index:
+        keyed = {key(form): tuple(form) for form in group if key(form)}
+        for k in keyed:
+            others.setdefault(k, {}).update((k2, f) for k2, f in keyed.items() if k2 != k)
+    if not others:
         return
-    longest = max(map(len, index))
+    longest = max(map(len, others))
     clauses, result, i = query.clauses, [], 0
     while i < len(clauses):
-        size, typed = 1, clauses[i].typed
-        for run_size in range(min(longest, len(clauses) - i), 1, -1):
-            run = clauses[i : i + run_size]
-            if all(_plain(c) for c in run):
-                candidate = tuple(c.typed[0] for c in run)
-                if candidate in index:
-                    size, typed = run_size, candidate
-                    break
-        if typed not in index or len(clauses[i].alternatives) > 1:
-            result.append(clauses[i])
+        for size in range(min(longest, len(clauses) - i), 1, -1):
+            run = clauses[i : i + size]
+            words = tuple(c.plain_word for c in run)
+            if all(words) and key(words) in others:
+                own = tuple(c.alternatives[0][0] for c in run)
+                result.append(Clause(alternatives=[own]))
+                _add_others(query, result[-1], words, others[key(words)])
+                i += size
+                break
+        else:
+            clause = clauses[i]
+            if not clause.negated:
+                for alternative in list(clause.alternatives):
+                    if len(alternative) == 1 and key(alternative[0].words) in others:
+                        words = alternative[0].words
+                        _add_others(query, clause, words, others[key(words)])
+            result.append(clause)
             i += 1
-            continue
-        run = clauses[i : i + size]
-        own = tuple(p for c in run for p in c.alternatives[0])
-        others = sorted(index[typed])
-        result.append(
-            Clause(
-                alternatives=[own, *((Phrase(form),) for form in others)],
-                negated=run[0].negated,
-                typed=typed,
-            )
-        )
-        query.expanded.append((" ".join(typed), [" ".join(form) for form in others]))
-        i += size
     query.clauses = result
 
 
-def _plain(clause):
-    """One word the reader typed without quotes or operators."""
-    return not clause.negated and len(clause.alternatives) == 1 and len(clause.typed) == 1
+def _add_others(query, clause, typed, forms):
+    present = {key(p.words) for alt in clause.alternatives for p in alt if len(alt) == 1}
+    added = [form for k, form in sorted(forms.items()) if k not in present]
+    clause.alternatives += [(Phrase(form),) for form in added]
+    if added:
+        query.expanded.append((" ".join(typed), [" ".join(form) for form in added]))
 
 
 # PostgreSQL

@@ -99,6 +99,7 @@ SEARCH_TERMS = {
     "offerterm": "Offer",
     "event": "Strike",
     "glossaryterm": "Residuals",
+    "searchequivalent": "artificial",
 }
 
 

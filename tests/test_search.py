@@ -5,12 +5,13 @@ first on both."""
 import re
 
 import pytest
+from django.core import serializers
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.urls import reverse
 from django.utils.html import escape
 
-from explainer import citations, searchindex
+from explainer import citations, fulltext, search, searchindex, searchquery
 from explainer.models import (
     Citation,
     Event,
@@ -112,6 +113,49 @@ def test_a_phrase_or_and_minus(client, seeded):
     assert search('"deal fair"').total == 0
 
 
+def test_phrases_leave_the_same_gaps_for_small_words_on_both_databases(client, seeded):
+    assert first_url(client, '"fight over AI"') == "/points/artificial-intelligence/"
+    # One small word stands for another, as PostgreSQL counts positions.
+    assert first_url(client, '"fight on AI"') == "/points/artificial-intelligence/"
+    assert first_url(client, '"fight AI"') is None
+    assert first_url(client, '"fight about the AI"') is None
+    assert first_url(client, '"the fight over"') == "/points/artificial-intelligence/"
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("walkouts", "/timeline/events/wga-strike-begins/"),  # an equivalent's plural
+        ("Writers Guild of America", "/parties/writers-guild-of-america/"),
+        ("A.I.", "/points/artificial-intelligence/"),
+    ],
+)
+def test_equivalents_and_initialisms_match_by_their_stems(client, seeded, q, expected):
+    assert expected in urls(client, q)[:3]
+
+
+def test_equivalents_apply_after_or_and_not_to_words_left_out(client, seeded):
+    either = client.get(reverse("search"), {"q": "AI or WGA"}).content.decode()
+    assert "“ai” also found as “artificial intelligence”." in either
+    without = urls(client, "Netflix -walkout")
+    assert "/parties/netflix/" in without  # "walkout" itself is on no page
+    assert urls(client, 'AI -"artificial intelligence"')  # only the typed phrase is left out
+
+
+def test_a_database_that_fails_to_answer_is_a_503_not_the_readers_fault(monkeypatch, seeded):
+    from django.db import OperationalError
+    from django.test import Client
+
+    def away(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(search, "_sqlite", away)
+    monkeypatch.setattr(search, "_postgres", away)
+    response = Client(raise_request_exception=False).get(reverse("search"), {"q": "AI"})
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+
+
 def test_when_no_page_has_every_word_the_closest_are_shown_and_said(client, seeded):
     response = client.get(reverse("search"), {"q": "Netflix zebra"})
     results = response.context["results"]
@@ -131,7 +175,11 @@ def test_a_search_with_no_match_says_so_kindly(client, seeded):
 
 @pytest.mark.parametrize(
     ("q", "advice"),
-    [("the of and", "too common"), ("-strike", "not only words to leave out")],
+    [
+        ("the of and", "too common"),
+        ("-strike", "not only words to leave out"),
+        ("* ( ", "Type a word or two"),
+    ],
 )
 def test_words_that_leave_nothing_to_look_for_get_advice(client, seeded, q, advice):
     response = client.get(reverse("search"), {"q": q})
@@ -219,9 +267,8 @@ def everything_findable():
 
 
 def indexed():
-    return sorted(
-        SearchDocument.objects.values_list("kind", "object_id", "title", "url", "heading", "text")
-    )
+    fields = [f.name for f in SearchDocument._meta.fields if f.name != "id"]
+    return sorted(SearchDocument.objects.values_list(*fields))
 
 
 def assert_index_matches_a_rebuild():
@@ -295,6 +342,25 @@ class TestIndexKeptThroughEdits:
         assert_index_matches_a_rebuild()
         assert first_url(client, "zeppelins") == "/points/free-work/"
 
+    def test_a_position_moved_to_another_point_leaves_the_first(self, client, seeded):
+        demand = StickingPoint.objects.get(slug="free-work").demands.first()
+        demand.summary += " It mentions zeppelins."
+        demand.save()
+        demand.sticking_point = StickingPoint.objects.get(slug="streaming-residuals")
+        demand.save()
+        assert_index_matches_a_rebuild()
+        assert urls(client, "zeppelins") == ["/points/streaming-residuals/"]
+
+    def test_loaddata_makes_the_index_afresh(self, client, seeded, tmp_path):
+        party = Party.objects.get(slug="netflix")
+        fixture = tmp_path / "party.json"
+        fixture.write_text(
+            serializers.serialize("json", [party]).replace('"Netflix"', '"Zorblax Streaming"')
+        )
+        call_command("loaddata", str(fixture), verbosity=0)
+        assert_index_matches_a_rebuild()
+        assert first_url(client, "Zorblax") == "/parties/netflix/"
+
     def test_a_rolled_back_edit_leaves_the_index_as_it_was(self, seeded):
         before = indexed()
         with transaction.atomic():
@@ -318,6 +384,26 @@ class TestIndexKeptThroughEdits:
         SearchDocument.objects.all().delete()
         searchindex.index_migrated()
         assert SearchDocument.objects.count() == everything_findable()
+
+
+def test_a_table_rebuild_that_drops_sqlite_triggers_is_mended_by_migrate(client, seeded):
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's index is a generated column: a table rebuild keeps it")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER explainer_searchdocument_fts_insert")
+    assert fulltext.missing(connection) == ["explainer_searchdocument_fts_insert"]
+    call_command("migrate", verbosity=0)
+    assert fulltext.missing(connection) == []
+    Event.objects.create(
+        title="Zeppelin talks", slug="zeppelin", kind="talks", summary="s", date="2023-06-01"
+    )
+    assert first_url(client, "zeppelin") == "/timeline/events/zeppelin/"
+
+
+def test_rebuild_search_index_command(seeded, capsys):
+    SearchDocument.objects.all().delete()
+    call_command("rebuild_search_index")
+    assert f"Indexed {everything_findable()} pages and passages." in capsys.readouterr().out
 
 
 def test_the_full_text_index_is_the_databases_own(db):
@@ -349,3 +435,43 @@ def test_a_search_on_the_large_set_takes_the_same_number(
             response = client.get(reverse("search"), {"q": q})
         assert response.status_code == 200
         assert len(response.context["results"].items) <= 20
+
+
+def test_the_large_set_picks_its_results_by_rules_both_databases_share(client, db):
+    """Thousands of passages match "hold firm" alike; the 20 shown must be the same on
+    SQLite and PostgreSQL, whatever their own relevance formulas: here, the ones the
+    shared rules give when applied to every document in Python."""
+    call_command("make_bench_content", scale=0.3, verbosity=0)
+    shown = client.get(reverse("search"), {"q": "hold firm"}).context["results"]
+
+    def has(text):
+        found = set(searchquery.stems(text).split())
+        return {"hold", "firm"} <= found
+
+    matches = [
+        {**d, "in_heading": has(d["heading"]), "in_text": has(d["text"]), "matched": 0}
+        for d in SearchDocument.objects.values()
+        if has(f"{d['heading']} {d['text']} {d['extra']}")
+    ]
+    assert shown.total == len(matches) > search.CANDIDATES
+    matches.sort(
+        key=lambda d: (
+            -d["in_heading"],
+            d["priority"],
+            -d["in_text"],
+            len(d["text"]),
+            d["object_id"],
+        )
+    )
+    window = matches[: search.CANDIDATES]
+    wanted = {"hold", "firm"}
+    window.sort(
+        key=lambda d: (
+            -d["in_heading"],
+            d["priority"],
+            -search.score(d, wanted),
+            d["kind"],
+            d["object_id"],
+        )
+    )
+    assert [r.url for r in shown.items] == [d["url"] for d in window[: search.LIMIT]]

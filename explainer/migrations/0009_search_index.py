@@ -6,67 +6,16 @@ from django.conf import settings
 from django.db import migrations, models
 
 
-# The full-text index follows explainer_searchdocument inside the database itself, so
-# no write can leave them apart. PostgreSQL: a generated, weighted tsvector column
-# (headings A, text B, who and where D) with a GIN index. SQLite: an FTS5 table over the
-# Snowball stems of the same columns (as PostgreSQL's `english` configuration stems
-# them), kept by triggers: an "external content" table.
-POSTGRESQL = [
-    """
-    ALTER TABLE explainer_searchdocument ADD COLUMN vector tsvector GENERATED ALWAYS AS (
-        setweight(to_tsvector('english', heading), 'A')
-        || setweight(to_tsvector('english', text), 'B')
-        || setweight(to_tsvector('english', extra), 'D')
-    ) STORED
-    """,
-    "CREATE INDEX explainer_searchdocument_vector ON explainer_searchdocument USING gin (vector)",
-]
-SQLITE = [
-    """
-    CREATE VIRTUAL TABLE explainer_searchdocument_fts USING fts5(
-        heading_stems, text_stems, extra_stems,
-        content='explainer_searchdocument', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 2'
-    )
-    """,
-    """
-    CREATE TRIGGER explainer_searchdocument_fts_insert AFTER INSERT ON explainer_searchdocument
-    BEGIN
-        INSERT INTO explainer_searchdocument_fts(rowid, heading_stems, text_stems, extra_stems)
-        VALUES (new.id, new.heading_stems, new.text_stems, new.extra_stems);
-    END
-    """,
-    """
-    CREATE TRIGGER explainer_searchdocument_fts_delete AFTER DELETE ON explainer_searchdocument
-    BEGIN
-        INSERT INTO explainer_searchdocument_fts(explainer_searchdocument_fts, rowid, heading_stems, text_stems, extra_stems)
-        VALUES ('delete', old.id, old.heading_stems, old.text_stems, old.extra_stems);
-    END
-    """,
-    """
-    CREATE TRIGGER explainer_searchdocument_fts_update AFTER UPDATE ON explainer_searchdocument
-    BEGIN
-        INSERT INTO explainer_searchdocument_fts(explainer_searchdocument_fts, rowid, heading_stems, text_stems, extra_stems)
-        VALUES ('delete', old.id, old.heading_stems, old.text_stems, old.extra_stems);
-        INSERT INTO explainer_searchdocument_fts(rowid, heading_stems, text_stems, extra_stems)
-        VALUES (new.id, new.heading_stems, new.text_stems, new.extra_stems);
-    END
-    """,
-]
-
-
 def create_full_text_index(apps, schema_editor):
-    statements = {"postgresql": POSTGRESQL, "sqlite": SQLITE}.get(schema_editor.connection.vendor)
-    if statements is None:
-        raise RuntimeError("Search needs PostgreSQL or SQLite.")
-    for statement in statements:
-        schema_editor.execute(statement)
+    from explainer import fulltext
+
+    fulltext.create(schema_editor)
 
 
 def drop_full_text_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "sqlite":
-        schema_editor.execute("DROP TABLE IF EXISTS explainer_searchdocument_fts")
-    # PostgreSQL's column and index go with the table.
+    from explainer import fulltext
+
+    fulltext.drop(schema_editor)
 
 
 def grant_equivalents_to_editors(apps, schema_editor):

@@ -12,6 +12,8 @@ PAGES = [
     "/parties/zack-stentz/",
     "/sources/hollywood-heading-for-shutdown/",
     "/search/?q=streaming",
+    "/search/?q=Netflix+zebra",
+    "/search/?q=zzzz",
     "/citations/wga-cave/",
     "/glossary/",
     "/glossary/residuals/",

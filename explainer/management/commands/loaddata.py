@@ -5,6 +5,7 @@ from django.core.management.base import CommandError
 from django.core.management.commands import loaddata
 from django.db import DEFAULT_DB_ALIAS
 
+from explainer import searchindex
 from explainer.management.commands.load_seed import DEFAULT_FIXTURE
 
 
@@ -17,13 +18,19 @@ def is_seed(label):
 class Command(loaddata.Command):
     help = (
         f"{loaddata.Command.help} The seed content (fixtures/seed.json) is handed to "
-        "load_seed, which saves and checks each object as the admin would."
+        "load_seed, which saves and checks each object as the admin would. After other "
+        "fixtures, search's index is made afresh."
     )
 
     def handle(self, *fixture_labels, **options):
         seed = [label for label in fixture_labels if is_seed(label)]
         if not seed:
-            return super().handle(*fixture_labels, **options)
+            super().handle(*fixture_labels, **options)
+            # Rows are written as they are, without the saves that keep search's index:
+            # make it afresh from what is now stored.
+            if self.loaded_object_count and options["database"] == DEFAULT_DB_ALIAS:
+                searchindex.rebuild()
+            return
         # Plain loaddata writes rows as they are: the seed's rendered Markdown, citation
         # positions and timestamps are made by saving, so it fails or loads half-made.
         plain = (
