@@ -8,7 +8,10 @@ kept by triggers: an "external content" table. Accents are kept on both, as Post
 `english` configuration keeps them.
 
 Django rebuilds a SQLite table to alter it, which drops its triggers: `ensure()` runs
-after every `migrate` and puts back whatever is missing.
+after every `migrate` and remakes whatever is missing or made differently (a changed
+tokenizer, say). A change to how explainer.searchindex writes the stems needs the index
+made afresh: `ensure` does it when the table's definition changes too, otherwise run
+`manage.py rebuild_search_index`.
 """
 
 TABLE = "explainer_searchdocument"
@@ -71,24 +74,35 @@ def drop(schema_editor):
     # PostgreSQL's column and index go with the table.
 
 
+def _words(sql):
+    return " ".join(sql.replace("IF NOT EXISTS ", "").split())
+
+
 def missing(connection):
-    """The parts of the SQLite index that are not there (always none on PostgreSQL)."""
+    """The parts of the SQLite index that are not there, or not made as they are made
+    now (always none on PostgreSQL)."""
     if connection.vendor != "sqlite":
         return []
     with connection.cursor() as cursor:
-        cursor.execute("SELECT name FROM sqlite_master WHERE name LIKE %s", [f"{FTS}%"])
-        present = {row[0] for row in cursor.fetchall()}
-    return [name for name in [FTS, *SQLITE_TRIGGERS] if name not in present]
+        cursor.execute("SELECT name, sql FROM sqlite_master WHERE name LIKE %s", [f"{FTS}%"])
+        present = {name: _words(sql or "") for name, sql in cursor.fetchall()}
+    wanted = {FTS: SQLITE_TABLE, **SQLITE_TRIGGERS}
+    return [name for name, sql in wanted.items() if present.get(name) != _words(sql)]
 
 
 def ensure(connection):
-    """Put back a missing FTS5 table or trigger, and refill the index from the table
-    if anything was missing. Returns what was missing."""
-    lost = missing(connection)
-    if lost:
+    """Make the SQLite index as it is made now wherever it is missing or made another
+    way, and refill it from the table. Returns what was remade; the caller makes the
+    stems afresh (they may be written another way too)."""
+    remade = missing(connection)
+    if remade:
         with connection.cursor() as cursor:
+            if FTS in remade:
+                cursor.execute(f"DROP TABLE IF EXISTS {FTS}")
+            for name in SQLITE_TRIGGERS:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
             cursor.execute(SQLITE_TABLE)
             for statement in SQLITE_TRIGGERS.values():
                 cursor.execute(statement)
             cursor.execute(f"INSERT INTO {FTS}({FTS}) VALUES ('rebuild')")
-    return lost
+    return remade

@@ -16,7 +16,7 @@ Every search takes a fixed number of queries, whatever the size of the content.
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchHeadline, SearchVectorExact, SearchVectorField
-from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.db.models import Case, IntegerField, TextField, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Length
@@ -89,7 +89,7 @@ def equivalents():
         [name, short]
         for name, short in Party.objects.exclude(short_name="").values_list("name", "short_name")
     ]
-    return [[searchquery.words_of(form) for form in group] for group in groups]
+    return groups
 
 
 def search(text):
@@ -139,11 +139,17 @@ def search(text):
 
 
 def _rejected_query(error):
-    """Whether the database refused the query itself, rather than failing to answer."""
-    if isinstance(error, (OperationalError, InterfaceError)):
-        # SQLite reports FTS5's syntax errors as OperationalError.
-        return connection.vendor == "sqlite" and "fts5" in str(error)
-    return True
+    """Whether the database refused the query itself, rather than failing to answer.
+    Only FTS5 has a syntax of its own that a query could break; anything else is the
+    database failing (a 503) or a bug (a 500), not the reader's fault."""
+    message = str(error)
+    return (
+        connection.vendor == "sqlite"
+        and isinstance(error, OperationalError)
+        # FTS5's own messages: "fts5: syntax error near …", "fts5 expression tree is
+        # too large…", and a quote left open.
+        and (message.startswith("fts5") or message == "unterminated string")
+    )
 
 
 def _results(rows, wanted):

@@ -9,6 +9,7 @@ index afresh (after bulk loads, or to check that the kept one matches).
 import re
 
 from django.db import connection, transaction
+from django.db.migrations.operations import RunPython, RunSQL
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.urls import reverse
 
@@ -235,15 +236,32 @@ def connect_signals():
 def index_migrated(using="default", plan=None, **kwargs):
     """After `migrate` (and `flush`): SQLite's full-text table and triggers are put back
     if a table rebuild dropped them, and the index is made afresh when a migration of
-    this app ran (a data migration changes content without signals) or when there is
-    content but no index."""
+    this app changed data (a data migration changes content without signals) or when
+    there is content but no index."""
     from django.db import connections
 
     connection = connections[using]
     if SearchDocument._meta.db_table not in connection.introspection.table_names():
         return  # migrated back to before search had an index
-    fulltext.ensure(connection)
-    ran = any(migration.app_label == "explainer" for migration, _backwards in plan or ())
+    remade = fulltext.ensure(connection)
     empty = not SearchDocument.objects.using(using).exists()
-    if ran or (empty and Source.objects.using(using).exists()):
+    if remade or _data_migrated(connection, plan) or (empty and Source.objects.exists()):
         rebuild()
+
+
+def _data_migrated(connection, plan):
+    """Whether `plan` ran a migration of this app forwards that changes data, and the
+    app now stands at its latest migration (the models describe its tables only then)."""
+    from django.db.migrations.loader import MigrationLoader
+
+    ran = [
+        migration
+        for migration, backwards in plan or ()
+        if migration.app_label == "explainer"
+        and not backwards
+        and any(isinstance(op, (RunPython, RunSQL)) for op in migration.operations)
+    ]
+    if not ran:
+        return False
+    loader = MigrationLoader(connection)
+    return set(loader.graph.leaf_nodes("explainer")) <= set(loader.applied_migrations)

@@ -36,15 +36,22 @@ STOP_WORDS = frozenset(
 
 
 def words_of(text):
-    """The words in `text`, as both databases' tokenizers split it, in lower case."""
-    return [word.casefold() for word in WORD.findall(text)]
+    """The words in `text`, as both databases' tokenizers split it, in lower case (as
+    PostgreSQL lowers them: no case folding beyond that)."""
+    return [word.lower() for word in WORD.findall(text)]
 
 
 _stemmer = snowballstemmer.stemmer("english")
-# Stands where a stop word was in SQLite's stems, so that a phrase leaves the same gaps
-# on both databases: PostgreSQL counts stop words' positions without indexing them, and
-# "fight AI" matches neither "fight over AI" there nor here.
-STOP_STEM = "zz0"
+# In SQLite's stems, positions PostgreSQL counts without a word of their own, so that a
+# phrase leaves the same gaps on both databases: where a stop word was (PostgreSQL
+# counts it, indexes nothing: "fight AI" matches neither "fight over AI" there nor here),
+# and before a hyphenated word's parts (PostgreSQL indexes "co-ceo", then "co" and
+# "ceo"). Private-use characters: FTS5 takes them for words, nobody types them.
+STOP_STEM = "\ue002"
+COMPOUND_STEM = "\ue003"
+MARKERS = {STOP_STEM, COMPOUND_STEM}
+# A word, or words joined by hyphens, as PostgreSQL's parser tells them apart.
+TERM = re.compile(r"[^\W_]+(?:-[^\W_]+)+|[^\W_]+")
 
 
 @lru_cache(maxsize=50_000)
@@ -54,8 +61,13 @@ def stem(word):
 
 def stems(text):
     """`text` as PostgreSQL's `english` configuration indexes it: the stems of its
-    words, each stop word as STOP_STEM."""
-    return " ".join(stem(word) for word in words_of(text))
+    words, with a marker for each position PostgreSQL counts but SQLite would not."""
+    found = []
+    for term in TERM.findall(text.lower()):
+        if "-" in term:
+            found.append(COMPOUND_STEM)
+        found += [stem(word) for word in WORD.findall(term)]
+    return " ".join(found)
 
 
 def key(words):
@@ -67,13 +79,16 @@ def key(words):
 INITIALISM = re.compile(r"\b(?:[^\W\d_]\.){2,}")
 
 
+def _initialism(match):
+    word = match.group().replace(".", "")
+    return match.group() if word.lower() in STOP_WORDS else word  # "U.S." is not "us"
+
+
 @dataclass(frozen=True)
 class Phrase:
     words: tuple
-
-    @property
-    def text(self):
-        return " ".join(self.words)
+    # As typed (or as an editor wrote an equivalent): PostgreSQL parses it itself.
+    text: str
 
     @property
     def stems(self):
@@ -121,14 +136,14 @@ class Query:
             for alternative in clause.alternatives
             for phrase in alternative
             for stem in phrase.stems.split()
-            if stem != STOP_STEM
+            if stem not in MARKERS
         }
 
 
 def parse(text, equivalents=()):
-    """`text` as clauses. `equivalents` are groups of phrases (each a list of words)
-    that mean the same: a clause naming one of them also looks for the others."""
-    text = INITIALISM.sub(lambda m: m.group().replace(".", ""), text)
+    """`text` as clauses. `equivalents` are groups of phrases that mean the same: a
+    clause naming one of them also looks for the others."""
+    text = INITIALISM.sub(_initialism, text)
     clauses = []
     pending_or = False
     count = 0
@@ -139,14 +154,17 @@ def parse(text, equivalents=()):
                 pending_or = bool(clauses) and not clauses[-1].negated
                 continue
             negated = bare.startswith("-") and len(bare) > 1
-            words = words_of(bare)
+            typed = bare[1:] if negated else bare
         else:
-            words = words_of(quoted)
-        words = tuple(words[: MAX_WORDS - count])
+            typed = quoted
+        words = tuple(words_of(typed))
+        if len(words) > MAX_WORDS - count:
+            words = words[: MAX_WORDS - count]
+            typed = " ".join(words)
         if not key(words):
             continue  # nothing but stop words
         count += len(words)
-        phrase = Phrase(words)
+        phrase = Phrase(words, typed)
         if pending_or and not negated:
             clauses[-1].alternatives.append((phrase,))
         else:
@@ -167,7 +185,7 @@ def _expand(query, groups):
     listing "walkout". What the reader leaves out with a minus is left out as typed."""
     others = {}
     for group in groups:
-        keyed = {key(form): tuple(form) for form in group if key(form)}
+        keyed = {key(words_of(form)): form for form in group if key(words_of(form))}
         for k in keyed:
             others.setdefault(k, {}).update((k2, f) for k2, f in keyed.items() if k2 != k)
     if not others:
@@ -199,9 +217,10 @@ def _expand(query, groups):
 def _add_others(query, clause, typed, forms):
     present = {key(p.words) for alt in clause.alternatives for p in alt if len(alt) == 1}
     added = [form for k, form in sorted(forms.items()) if k not in present]
-    clause.alternatives += [(Phrase(form),) for form in added]
-    if added:
-        query.expanded.append((" ".join(typed), [" ".join(form) for form in added]))
+    clause.alternatives += [(Phrase(tuple(words_of(form)), form),) for form in added]
+    typed = " ".join(typed)
+    if added and typed not in {t for t, _ in query.expanded}:
+        query.expanded.append((typed, added))
 
 
 # PostgreSQL
