@@ -978,16 +978,24 @@ class SearchEquivalent(Versioned):
         return [p.strip() for p in self.phrases.split(",") if p.strip()]
 
     def clean(self):
-        from explainer.searchquery import words_of
+        from explainer.searchquery import form_key
 
         forms = self.forms
-        if any(not words_of(form) for form in forms):
+        common = [form for form in forms if not form_key(form)]
+        if common:
             raise ValidationError(
-                {"phrases": "Each phrase needs at least one letter or digit; remove empty ones."}
+                {
+                    "phrases": "Search leaves out words as common as "
+                    + ", ".join(f"“{form}”" for form in common)
+                    + ": give each phrase a word that says more."
+                }
             )
-        if len({tuple(words_of(form)) for form in forms}) < 2:
+        if len({form_key(form) for form in forms}) < 2:
             raise ValidationError(
-                {"phrases": "List at least two different words or phrases, separated by commas."}
+                {
+                    "phrases": "List at least two different words or phrases, separated by "
+                    "commas (forms of one word, such as “walkout, walkouts”, count as one)."
+                }
             )
 
 

@@ -84,6 +84,15 @@ def _initialism(match):
     return match.group() if word.lower() in STOP_WORDS else word  # "U.S." is not "us"
 
 
+def plain_initialisms(text):
+    return INITIALISM.sub(_initialism, text)
+
+
+def form_key(text):
+    """What an equivalent's form, or a reader's phrase, is looked up by."""
+    return key(words_of(plain_initialisms(text)))
+
+
 @dataclass(frozen=True)
 class Phrase:
     words: tuple
@@ -143,7 +152,7 @@ class Query:
 def parse(text, equivalents=()):
     """`text` as clauses. `equivalents` are groups of phrases that mean the same: a
     clause naming one of them also looks for the others."""
-    text = INITIALISM.sub(_initialism, text)
+    text = plain_initialisms(text)
     clauses = []
     pending_or = False
     count = 0
@@ -185,7 +194,7 @@ def _expand(query, groups):
     listing "walkout". What the reader leaves out with a minus is left out as typed."""
     others = {}
     for group in groups:
-        keyed = {key(words_of(form)): form for form in group if key(words_of(form))}
+        keyed = {form_key(form): plain_initialisms(form) for form in group if form_key(form)}
         for k in keyed:
             others.setdefault(k, {}).update((k2, f) for k2, f in keyed.items() if k2 != k)
     if not others:

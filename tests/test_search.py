@@ -254,12 +254,17 @@ class TestEquivalentsEditorsManage:
 
     def test_the_admin_refuses_a_list_of_one_next_to_the_field(self, editor_client):
         response = editor_client.post(
-            reverse("admin:explainer_searchequivalent_add"), {"phrases": "A.I., a i"}
+            reverse("admin:explainer_searchequivalent_add"), {"phrases": "walkout, Walkouts"}
         )
         assert response.status_code == 200
         errors = response.context["adminform"].form.errors
         assert "at least two different" in errors["phrases"][0]
-        assert 'value="A.I., a i"' in response.content.decode()
+        assert 'value="walkout, Walkouts"' in response.content.decode()
+        common = editor_client.post(
+            reverse("admin:explainer_searchequivalent_add"), {"phrases": "strike, the"}
+        )
+        assert "as common as “the”" in common.context["adminform"].form.errors["phrases"][0]
+        assert not SearchEquivalent.objects.filter(phrases__startswith="walkout").exists()
 
 
 def everything_findable():
