@@ -14,6 +14,7 @@ does the synthetic content's bulk_create; SQL by hand must call
 `ContentVersion.advance()`.
 """
 
+import contextlib
 import functools
 import hashlib
 import io
@@ -153,6 +154,9 @@ def content_changed(instance=None, **kwargs):
     committed, every process reads the new count on its next request."""
     from explainer.models import ContentVersion
 
+    if getattr(_local, "one_change", False):
+        return  # counted once, at the end of one_change()
+
     ContentVersion.advance()
     # At once too, so that this connection's next page (a test, or an editor's request
     # that goes on to render) reads its own uncommitted change.
@@ -161,6 +165,17 @@ def content_changed(instance=None, **kwargs):
     paths = pages_showing(instance)
     if paths:
         transaction.on_commit(lambda: _render_ahead(paths))
+
+
+@contextlib.contextmanager
+def one_change():
+    """Many saves counted as one change (loaddata's hundreds of rows): one version."""
+    _local.one_change = True
+    try:
+        yield
+    finally:
+        _local.one_change = False
+    content_changed()
 
 
 def _render_ahead(paths):

@@ -113,23 +113,32 @@ def _events(ids):
 
 
 def _passages(ids):
-    for citation in Citation.objects.verified().filter(pk__in=ids):
-        source = citation.source
+    # Rows rather than instances: a rebuild of the large set reads 20,000 of them.
+    rows = (
+        Citation.objects.verified()
+        .filter(pk__in=ids)
+        .values_list(
+            "pk",
+            "key",
+            "printed",
+            "speaker__name",
+            "about__name",
+            "source__slug",
+            "source__title",
+            "source__publisher",
+            "source__author",
+        )
+    )
+    for pk, key, printed, speaker, about, slug, title, publisher, author in rows:
         yield (
-            citation.pk,
+            pk,
             {
                 "title": "",
-                "url": reverse("source_passage", args=[source.slug, citation.key]),
+                "url": reverse("source_passage", args=[slug, key]),
                 "heading": "",
                 # Exactly as the source prints it: the excerpt readers see is this text.
-                "text": citation.printed,
-                "extra": _join(
-                    citation.speaker.name if citation.speaker else "",
-                    citation.about.name if citation.about else "",
-                    source.title,
-                    source.publisher,
-                    source.author,
-                ),
+                "text": printed,
+                "extra": _join(speaker or "", about or "", title, publisher, author),
             },
         )
 

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from explainer.models import Citation, Party, Source, StickingPoint
+from tests.test_search import MAX_SEARCH_QUERIES
 from tests.test_views import MAX_QUERIES
 
 MAX_BYTES = 100 * 1024
@@ -47,3 +48,10 @@ def test_pages_are_bounded_on_the_large_set(client, large, django_assert_max_num
         assert len(response.content) < MAX_BYTES, (url, len(response.content))
         with django_assert_max_num_queries(0):
             assert client.get(url).content == response.content, url
+    # Search (in the same test: the large set takes a while to make): thousands of
+    # matches, closest matches, none, within the same bound as on the seed.
+    for q in ["firm hold", "writers pay", "placeholder event", "zzzz"]:
+        with django_assert_max_num_queries(MAX_SEARCH_QUERIES):
+            response = client.get(reverse("search"), {"q": q})
+        assert response.status_code == 200
+        assert len(response.context["results"].items) <= 20

@@ -5,7 +5,7 @@ from django.core.management.base import CommandError
 from django.core.management.commands import loaddata
 from django.db import DEFAULT_DB_ALIAS
 
-from explainer import searchindex
+from explainer import pagecache, searchindex
 from explainer.management.commands.load_seed import DEFAULT_FIXTURE
 
 
@@ -22,15 +22,21 @@ class Command(loaddata.Command):
         "fixtures, search's index is made afresh."
     )
 
+    def save_obj(self, obj):
+        # A fixture carries its own history: setting its links is not a new version.
+        obj.object.skip_history_when_saving = True
+        return super().save_obj(obj)
+
     def handle(self, *fixture_labels, **options):
         seed = [label for label in fixture_labels if is_seed(label)]
         if not seed:
-            super().handle(*fixture_labels, **options)
-            # Rows are written as they are, without the saves that keep search's index:
-            # make it afresh from what is now stored.
-            content = any(model._meta.app_label == "explainer" for model in self.models)
-            if content and options["database"] == DEFAULT_DB_ALIAS:
-                searchindex.rebuild()
+            with pagecache.one_change():
+                super().handle(*fixture_labels, **options)
+                # Rows are written as they are, without the saves that keep search's
+                # index: make it afresh from what is now stored.
+                content = any(model._meta.app_label == "explainer" for model in self.models)
+                if content and options["database"] == DEFAULT_DB_ALIAS:
+                    searchindex.rebuild()
             return
         # Plain loaddata writes rows as they are: the seed's rendered Markdown, citation
         # positions and timestamps are made by saving, so it fails or loads half-made.
