@@ -446,3 +446,20 @@ def test_a_revert_runs_in_a_transaction_of_its_own(editor, client):
     )
     assert response.status_code == 302
     assert list(demand.citations.all()) == [first]
+
+
+def test_loaddata_restores_rows_without_new_history_and_counts_one_change(seeded, tmp_path):
+    from django.core import serializers
+    from django.core.management import call_command
+
+    from explainer.models import ContentVersion, Event
+
+    event = Event.objects.get(slug="talks-begin-again")
+    records = event.history.count()
+    version = ContentVersion.current()
+    fixture = tmp_path / "event.json"
+    fixture.write_text(serializers.serialize("json", [event]))  # with its links
+    call_command("loaddata", str(fixture), verbosity=0)
+    assert event.history.count() == records
+    epoch, count = version.split(".")
+    assert ContentVersion.current() == f"{epoch}.{int(count) + 1}"
