@@ -452,14 +452,23 @@ def test_loaddata_restores_rows_without_new_history_and_counts_one_change(seeded
     from django.core import serializers
     from django.core.management import call_command
 
-    from explainer.models import ContentVersion, Event
+    from explainer.models import ContentVersion
 
-    event = Event.objects.get(slug="talks-begin-again")
-    records = event.history.count()
+    demand = Demand.objects.filter(citations__isnull=False).first()
+    records = demand.history.count()
     version = ContentVersion.current()
-    fixture = tmp_path / "event.json"
-    fixture.write_text(serializers.serialize("json", [event]))  # with its links
+    # The fixture links the position to other passages: its links change as it loads.
+    other = Citation.objects.exclude(demands=demand).order_by("pk")[:2]
+    data = serializers.serialize("json", [demand])
+    linked = [c.pk for c in demand.citations.all()]
+    data = data.replace(
+        f'"citations": {linked}'.replace(" ", " "), f'"citations": {[c.pk for c in other]}'
+    )
+    assert str([c.pk for c in other]) in data
+    fixture = tmp_path / "position.json"
+    fixture.write_text(data)
     call_command("loaddata", str(fixture), verbosity=0)
-    assert event.history.count() == records
+    assert sorted(demand.citations.values_list("pk", flat=True)) == [c.pk for c in other]
+    assert demand.history.count() == records
     epoch, count = version.split(".")
     assert ContentVersion.current() == f"{epoch}.{int(count) + 1}"
