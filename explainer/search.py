@@ -328,6 +328,11 @@ def make_excerpt(text, wanted, whole=False):
         last = min(len(tokens), first + EXCERPT_WORDS)
     begin = tokens[first].start() if first else 0
     end = tokens[last - 1].end() if last < len(tokens) else len(text)
+    # Whole words as written: "AMPTP's" is two tokens, never cut between them.
+    while begin > 0 and not text[begin - 1].isspace():
+        begin -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
     pieces, at = [], begin
     for i in sorted(hits):
         if first <= i < last:

@@ -204,6 +204,15 @@ class TestResultsExplainThemselves:
         assert len(re.sub(r"<[^>]+>", "", point.excerpt).split()) <= 40
         assert '<p class="result__kind">Sticking point</p>' in response.content.decode()
 
+    def test_an_excerpt_never_cuts_a_word(self):
+        text = " ".join(f"word{n}" for n in range(40)) + " at the AMPTP's door in Sherman Oaks."
+        excerpt = search.make_excerpt(text, {"sherman"})
+        assert excerpt.startswith("AMPTP's") or excerpt.split()[0] in text.split()
+        assert excerpt.endswith("Oaks.")
+        assert "\ue000Sherman\ue001" in excerpt
+        for piece in excerpt.replace("\ue000", "").replace("\ue001", "").split():
+            assert piece in text.split()
+
     def test_passages_say_who_and_where_and_are_shown_as_printed(self, client, seeded):
         response = client.get(reverse("search"), {"q": "hugely profitable"})
         result = next(r for r in response.context["results"].items if r.citation)
