@@ -15,7 +15,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_safe
 
 from explainer.models import Party, StickingPoint
-from explainer.pagecache import public_page
+from explainer.pagecache import cache_publicly, public_page
 from explainer.positions import columns_for
 from explainer.references import References, prefetch_citations
 
@@ -28,6 +28,8 @@ CARD_WIDTH = 560
 CARD_HEIGHT = {"full": 720, "compact": 460}
 # The largest maxwidth or maxheight a consumer may ask for; the card is never larger.
 MAX_PIXELS = 10_000
+# How long an oEmbed consumer may keep a snippet (`cache_age`): it names the card,
+# which browsers ask for afresh, so a change never waits on it.
 MAX_AGE = 300
 # The host-page script lives at an unhashed, versioned address so that pasted snippets
 # keep working across deployments; a breaking change gets a new version folder.
@@ -59,21 +61,26 @@ def embed_url(request, point, **chosen):
     return absolute(request, path + (f"?{query}" if query else ""))
 
 
-def snippet(request, point, *, width=CARD_WIDTH, height=None, max_height=None, **chosen):
+def snippet(request, point, *, width=None, height=None, max_height=None, **chosen):
     """The HTML another site pastes: an iframe that works alone, and the script that
-    lets it size itself (never past `max_height`, when a consumer sets one)."""
+    lets it size itself (never past `max_height`, when a consumer sets one).
+
+    It holds no inline style, which a host page's Content-Security-Policy may refuse
+    (loudly, in its console): the iframe is as wide as the host's column by its own
+    attribute, and the script caps it at `data-max-width` and takes off the border.
+    Only a consumer that asks for a `width` (oEmbed's maxwidth) gets fixed pixels."""
     chosen = {**DEFAULTS, **chosen}
     height = height or CARD_HEIGHT[chosen["variant"]]
     return format_html(
         '<iframe src="{}" title="{} (Strike Explainer)" width="{}" height="{}" '
-        'loading="lazy" data-strike-explainer{} style="width:100%;max-width:{}px;border:0">'
+        'frameborder="0" loading="lazy" data-strike-explainer data-max-width="{}"{}>'
         '</iframe>\n<script async src="{}"></script>',
         embed_url(request, point, **chosen),
         point.question,
-        width,
+        width or "100%",
         height,
+        width or CARD_WIDTH,
         format_html(' data-max-height="{}"', max_height) if max_height else "",
-        width,
         absolute(request, settings.STATIC_URL + RESIZER_PATH),
     )
 
@@ -161,14 +168,21 @@ def _ours(request, parts):
     return key is not None and key in ours
 
 
+def _resolve(path):
+    """The view at `path`, or at `path` with the slash the site would redirect it to."""
+    for candidate in [path, f"{path}/"]:
+        try:
+            return resolve(candidate)
+        except Resolver404:
+            continue
+    raise Http404("Not one of our pages.")
+
+
 def _point_for(request, parts):
     """The published sticking point that a URL's `parts` (its page or its card) show."""
     if parts is None or not _ours(request, parts):
         raise Http404("Not one of our pages.")
-    try:
-        match = resolve(parts.path)
-    except Resolver404 as error:
-        raise Http404("Not one of our pages.") from error
+    match = _resolve(parts.path)
     if match.url_name not in {"sticking_point_detail", "embed_card"}:
         raise Http404("Only sticking points can be embedded.")
     point = (
@@ -242,7 +256,12 @@ def oembed(request):
             "provider_url": absolute(request, reverse("home")),
             "cache_age": MAX_AGE,
             "html": snippet(
-                request, point, width=width, height=height, max_height=max_height, **chosen
+                request,
+                point,
+                width=width if max_width else None,
+                height=height,
+                max_height=max_height,
+                **chosen,
             ),
             "width": width,
             "height": height,
@@ -252,5 +271,5 @@ def oembed(request):
             "as_of_text": f"as of {point.as_of}" if point.as_of else None,
         }
     )
-    patch_cache_control(response, public=True, max_age=MAX_AGE)
+    cache_publicly(response)
     return response

@@ -13,7 +13,8 @@ OPERATOR_RUN = re.compile(r"[-!&|:()<>*\\](?:\s*[-!&|:()<>*\\])+")
 
 class TimelineFilterForm(forms.Form):
     party = forms.ModelChoiceField(
-        queryset=Party.objects.all(),
+        # Only parties with events to show, found by name.
+        queryset=Party.objects.filter(events__isnull=False).distinct().order_by("name"),
         to_field_name="slug",
         required=False,
         empty_label="All parties",
@@ -58,4 +59,11 @@ class SearchForm(forms.Form):
         # query parser; keep words, phrases and single operators.
         query = OPERATOR_RUN.sub(" ", self.cleaned_data["q"])
         words = query.split()
+        self.words_left_out = max(0, len(words) - MAX_WORDS)
         return " ".join(words[:MAX_WORDS])
+
+    @property
+    def typed(self):
+        """The search as the reader typed it, to echo back (what is searched for is
+        `cleaned_data["q"]`: operators that mean nothing taken out, at most MAX_WORDS)."""
+        return " ".join(self.data.get("q", "").split())

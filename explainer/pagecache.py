@@ -32,8 +32,11 @@ from django.core.handlers.wsgi import WSGIHandler, WSGIRequest
 from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.middleware.gzip import re_accepts_gzip
 from django.urls import reverse
-from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.text import compress_string
 
 from explainer.errors import (
     UNAVAILABLE,
@@ -45,7 +48,11 @@ from explainer.errors import (
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "explainer:content-version"
-PUBLIC_MAX_AGE = 300
+# Browsers ask again on every view (a 304 while nothing changed), so a correction
+# shows at once; a CDN or other shared cache may answer for a minute.
+SHARED_MAX_AGE = 60
+# Smaller pages gain too little from compression to be worth a second copy.
+GZIP_MIN_LENGTH = 1024
 # A page of an older version is replaced when its address is next asked for; this
 # bounds how long one nobody asks for again stays in a cache without eviction.
 PAGE_TTL = 24 * 60 * 60
@@ -312,7 +319,7 @@ class PageCacheMiddleware:
                 raise DeadlineExceeded
             return self.get_response(request)
         request.page_cache = entry
-        version, response = found.get(entry.key, (None, None))
+        version, response, compressed = found.get(entry.key, (None, None, None))
         if version != entry.version:
             if deadline_passed():  # spent waiting for the version
                 raise DeadlineExceeded
@@ -322,10 +329,37 @@ class PageCacheMiddleware:
             if response.cookies or "Cookie" in response.get("Vary", ""):
                 logger.error("Not caching %s: it varies by reader", request.path)
                 return response
-            _cache_call("set", entry.key, (entry.version, response), PAGE_TTL)
+            compressed = gzipped(response)
+            _cache_call("set", entry.key, (entry.version, response, compressed), PAGE_TTL)
+        if compressed is not None and re_accepts_gzip.search(
+            request.headers.get("Accept-Encoding", "")
+        ):
+            response = compressed
         # Conditional requests are answered only for pages that exist: a missing page
         # or an invalid filter never gets here.
-        return get_conditional_response(request, etag=entry.etag, response=response)
+        return get_conditional_response(request, etag=response["ETag"], response=response)
+
+
+def gzipped(response):
+    """A gzip-compressed copy of a public page, made once when the page is stored rather
+    than for each reader; None where it would not pay. Both copies say that they vary by
+    Accept-Encoding, and each has an ETag of its own (one page, two representations).
+    Public pages hold nothing secret, so compression cannot leak one (BREACH)."""
+    patch_vary_headers(response, ["Accept-Encoding"])
+    if len(response.content) < GZIP_MIN_LENGTH or response.has_header("Content-Encoding"):
+        return None
+    compressed = HttpResponse(compress_string(response.content), status=response.status_code)
+    for header, value in response.items():
+        compressed[header] = value
+    compressed["Content-Encoding"] = "gzip"
+    compressed["Content-Length"] = str(len(compressed.content))
+    compressed["ETag"] = response["ETag"].removesuffix('"') + '-gzip"'
+    return compressed
+
+
+def cache_publicly(response):
+    """The caching every public answer carries: see SHARED_MAX_AGE."""
+    patch_cache_control(response, public=True, max_age=0, s_maxage=SHARED_MAX_AGE)
 
 
 def public_page(view=None, *, params=()):
@@ -349,7 +383,7 @@ def public_page(view=None, *, params=()):
         ):
             return response
         response["ETag"] = entry.etag
-        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        cache_publicly(response)
         response.public_page = set(request.GET) <= allowed
         return response
 

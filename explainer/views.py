@@ -6,6 +6,8 @@ Public views are the same for every reader: they never look at who is asking, an
 at their own addresses (`preview_*`), which are never cached.
 """
 
+import functools
+
 from django.contrib.auth.views import redirect_to_login
 from django.db.models import Case, F, Prefetch, Q, Value, When, Window
 from django.db.models.functions import RowNumber
@@ -19,7 +21,7 @@ from django.views.decorators.vary import vary_on_headers
 from explainer import embeds
 from explainer import search as site_search
 from explainer.access import can_preview
-from explainer.forms import SearchForm, TimelineFilterForm
+from explainer.forms import MAX_WORDS, SearchForm, TimelineFilterForm
 from explainer.glossary import Glossary
 from explainer.models import (
     AsOf,
@@ -33,7 +35,7 @@ from explainer.models import (
     Source,
     StickingPoint,
 )
-from explainer.pagecache import PUBLIC_MAX_AGE, public_page
+from explainer.pagecache import cache_publicly, public_page
 from explainer.paging import PageError, get_page
 from explainer.positions import columns_for, other_side
 from explainer.references import References, prefetch_citations
@@ -66,6 +68,25 @@ def editors_only(view):
     return wrapped
 
 
+def only_parameters_in_use(view):
+    """A form sent without JavaScript names every field, chosen or not
+    (`?party=&topic=&kind=offer`); the reader is sent on to the address that names only
+    those in use, the one they keep and share."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if "" not in (value for _, values in request.GET.lists() for value in values):
+            return view(request, *args, **kwargs)
+        query = request.GET.copy()
+        for name, values in request.GET.lists():
+            query.setlist(name, [value for value in values if value != ""])
+            if not query.getlist(name):
+                del query[name]
+        return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+
+    return wrapped
+
+
 def page_glossary():
     return Glossary(GlossaryTerm.objects.only("term", "slug", "variants"))
 
@@ -79,7 +100,7 @@ def respond(request, template, context, *, status=200, private=False):
         patch_cache_control(response, private=True, no_store=True)
         response["X-Robots-Tag"] = "noindex"
     elif status == 200:
-        patch_cache_control(response, public=True, max_age=PUBLIC_MAX_AGE)
+        cache_publicly(response)
     return response
 
 
@@ -186,6 +207,7 @@ def preview_sticking_point(request, slug):
 
 
 @require_safe
+@only_parameters_in_use
 @public_page(params=("party", "topic", "kind", "page"))
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def timeline(request):
@@ -489,6 +511,7 @@ def timeline_event(request, slug):
 
 
 @require_safe
+@only_parameters_in_use
 @public_page(params=("q",))
 @vary_on_headers("HX-Request", "HX-History-Restore-Request")
 def search(request):
@@ -513,7 +536,9 @@ def search(request):
         {
             "form": form,
             "error": error,
-            "query": form.cleaned_data.get("q", "") if form.is_valid() else "",
+            "query": form.typed,
+            "words_left_out": getattr(form, "words_left_out", 0),
+            "max_words": MAX_WORDS,
             "results": results,
             "partial": "results",
         },

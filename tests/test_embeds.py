@@ -114,13 +114,13 @@ class TestCard:
 class TestCardCaching:
     def test_is_cacheable_and_answers_conditional_requests(self, client, seeded):
         first = card(client)
-        assert first["Cache-Control"] == "public, max-age=300"
+        assert first["Cache-Control"] == "public, max-age=0, s-maxage=60"
         again = client.get(
             reverse("embed_card", args=[AI]), headers={"If-None-Match": first["ETag"]}
         )
         assert again.status_code == 304
         assert again["ETag"] == first["ETag"]
-        assert again["Cache-Control"] == "public, max-age=300"
+        assert again["Cache-Control"] == "public, max-age=0, s-maxage=60"
 
     def test_etag_changes_when_that_points_content_changes(self, client, seeded):
         before = card(client)["ETag"]
@@ -183,6 +183,21 @@ class TestOEmbed:
         data = oembed(client, url=page_url(), maxwidth="320", maxheight="200").json()
         assert data["width"] <= 320 and data["height"] <= 200
         assert 'width="320"' in data["html"] and 'height="200"' in data["html"]
+
+    def test_a_page_url_without_its_trailing_slash_is_the_same_page(self, client, seeded):
+        with_slash = oembed(client, url=page_url())
+        without = oembed(client, url=page_url().rstrip("/"))
+        assert without.status_code == 200
+        assert without.json() == with_slash.json()
+        card_without = oembed(client, url="http://testserver/embed/points/artificial-intelligence")
+        assert card_without.status_code == 200
+
+    def test_without_maxwidth_the_snippet_fits_any_column_with_no_inline_style(
+        self, client, seeded
+    ):
+        html = oembed(client, url=page_url()).json()["html"]
+        assert 'width="100%"' in html and 'data-max-width="560"' in html
+        assert "style=" not in html
 
     def test_maxheight_caps_the_self_sizing_iframe(self, client, seeded):
         data = oembed(client, url=page_url(), maxheight="300").json()
@@ -321,6 +336,8 @@ def test_sticking_point_page_offers_the_snippet_as_selectable_text(client, seede
     assert "&lt;iframe" in text  # escaped: shown as code, not rendered
     assert "/embed/points/artificial-intelligence/" in text
     assert "/static/embed/v1/embed.js" in text
+    # A host page's CSP may refuse inline styles: the snippet needs none to fit.
+    assert "style=" not in text and 'width="100%"' in text
     assert re.search(r"<button[^>]*data-copy=\"embed-snippet\"[^>]*hidden", html)
 
 

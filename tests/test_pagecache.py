@@ -1,6 +1,7 @@
 """Public pages rendered once per content version: what a reader, a shared cache and an
 editor notice."""
 
+import gzip
 import json
 
 import pytest
@@ -271,3 +272,55 @@ def test_a_deadline_spent_reading_the_version_is_a_503(seeded, monkeypatch):
     monkeypatch.setattr("explainer.pagecache._read_version", hang)
     response = Client(raise_request_exception=False).get(POINT)
     assert response.status_code == 503
+
+
+class TestCompressionAndRevalidation:
+    """Pages are compressed once per content version, and browsers ask again on every
+    view, so a correction shows on the next one."""
+
+    def test_a_reader_who_accepts_gzip_gets_the_same_page_compressed_from_the_cache(
+        self, client, seeded, django_assert_num_queries
+    ):
+        plain = client.get(POINT)
+        client.get(POINT, headers={"Accept-Encoding": "gzip, deflate, br"})
+        with django_assert_num_queries(0):
+            compressed = client.get(POINT, headers={"Accept-Encoding": "gzip, deflate, br"})
+            unchanged = client.get(
+                POINT,
+                headers={"Accept-Encoding": "gzip", "If-None-Match": compressed["ETag"]},
+            )
+        assert compressed["Content-Encoding"] == "gzip"
+        assert gzip.decompress(compressed.content) == plain.content
+        assert len(compressed.content) * 3 < len(plain.content)
+        assert int(compressed["Content-Length"]) == len(compressed.content)
+        assert compressed["ETag"] != plain["ETag"]  # one page, two representations
+        for response in [plain, compressed]:
+            assert "Accept-Encoding" in response["Vary"]
+        assert unchanged.status_code == 304
+        assert not plain.has_header("Content-Encoding")
+
+    def test_the_first_reader_gets_it_compressed_too(self, client, seeded):
+        response = client.get("/timeline/", headers={"Accept-Encoding": "gzip"})
+        assert response["Content-Encoding"] == "gzip"
+        assert b"<h1>Timeline</h1>" in gzip.decompress(response.content)
+
+    def test_a_small_answer_is_not_compressed(self, client, seeded):
+        fragment = client.get(
+            "/citations/wga-cave/",
+            headers={"Accept-Encoding": "gzip", "HX-Request": "true"},
+        )
+        assert fragment.status_code == 200
+        assert not fragment.has_header("Content-Encoding")
+
+    @pytest.mark.parametrize("url", PUBLIC)
+    def test_browsers_revalidate_and_shared_caches_keep_pages_a_minute(self, client, seeded, url):
+        assert client.get(url)["Cache-Control"] == "public, max-age=0, s-maxage=60"
+
+    def test_a_correction_reaches_a_reader_on_their_next_view(self, client, seeded):
+        seen = client.get(POINT)
+        point = StickingPoint.objects.get(slug="artificial-intelligence")
+        point.short_answer = "A corrected short answer."
+        point.save()
+        again = client.get(POINT, headers={"If-None-Match": seen["ETag"]})
+        assert again.status_code == 200
+        assert b"A corrected short answer." in again.content

@@ -3,6 +3,7 @@ the site answering while slow clients trickle in requests that never finish."""
 
 import contextlib
 import getpass
+import gzip
 import os
 import shutil
 import signal
@@ -183,3 +184,20 @@ def test_without_nginx_two_slow_clients_stall_gunicorn(production):
     """Why nginx is there: two such clients hold both sync workers."""
     with SlowClients(production["gunicorn"], 2), pytest.raises(OSError):
         get(f"http://127.0.0.1:{production['gunicorn']}/", timeout=1)
+
+
+@pytest.mark.parametrize("server", ["nginx", "gunicorn"])
+def test_pages_arrive_compressed_with_and_without_nginx(production, server):
+    """Compressed once per content version by the site, so also behind any other proxy;
+    nginx passes the compressed page on as it is."""
+    url = f"http://127.0.0.1:{production[server]}/points/artificial-intelligence/"
+    compressed = urllib.request.urlopen(  # noqa: S310 - our own loopback server
+        urllib.request.Request(url, headers={"Accept-Encoding": "gzip"}), timeout=5
+    )
+    plain = urllib.request.urlopen(url, timeout=5)  # noqa: S310
+    body = compressed.read()
+    assert compressed.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in compressed.headers["Vary"]
+    assert gzip.decompress(body) == plain.read()
+    assert len(body) * 3 < len(gzip.decompress(body))
+    assert compressed.headers["Cache-Control"] == "public, max-age=0, s-maxage=60"

@@ -1,4 +1,5 @@
 import re
+from html import escape
 from html.parser import HTMLParser
 
 import pytest
@@ -6,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from explainer.models import Citation, Party, Source, StickingPoint
-from tests.conftest import make_bulk_content, make_sticking_point
+from tests.conftest import make_bulk_content, make_party, make_sticking_point
 
 MAX_QUERIES = 14
 
@@ -341,7 +342,7 @@ class TestHeadersAndMetadata:
 
     def test_public_pages_are_cacheable(self, client, seeded):
         response = client.get(reverse("sticking_point_detail", args=["free-work"]))
-        assert response["Cache-Control"] == "public, max-age=300"
+        assert response["Cache-Control"] == "public, max-age=0, s-maxage=60"
 
     def test_markers_are_not_substituted_inside_attributes_or_code(self, client, db):
         from tests.conftest import make_citation
@@ -472,3 +473,73 @@ def test_source_page_names_every_kind_of_use(client, seeded):
     assert "The AMPTP&#x27;s proposal before the strike" in reception
     represents = html.split('id="passage-amptp-represents-studios"')[1].split("</li>")[0]
     assert "Alliance of Motion Picture and Television Producers</a>" in represents
+
+
+class TestSmallThings:
+    """What readers and crawlers notice at the edges (issue 11, point 7)."""
+
+    def test_robots_txt_and_a_favicon_are_served(self, client, db):
+        robots = client.get("/robots.txt")
+        assert robots.status_code == 200
+        assert robots["Content-Type"].startswith("text/plain")
+        assert b"Disallow: /admin/" in b"".join(robots.streaming_content)
+        icon = client.get("/favicon.ico")
+        assert icon.status_code == 200
+        assert icon["Content-Type"] == "image/x-icon"
+        assert b"".join(icon.streaming_content)[:4] == b"\x00\x00\x01\x00"  # an ICO file
+
+    def test_timeline_offers_only_parties_with_events_in_alphabetical_order(self, client, seeded):
+        make_party(name="Aardvark Writers", slug="aardvark-writers")  # no event
+        html = client.get(reverse("timeline")).content.decode()
+        select = re.search(r'<select name="party"[^>]*>(.*?)</select>', html, re.S).group(1)
+        offered = re.findall(r'<option value="([^"]+)"', select)
+        with_events = Party.objects.filter(events__isnull=False).distinct()
+        assert set(offered) == set(with_events.values_list("slug", flat=True))
+        names = [Party.objects.get(slug=slug).name for slug in offered]
+        assert names == sorted(names)
+        assert "aardvark-writers" not in offered
+        assert len(offered) > 5
+
+    def test_every_party_and_source_page_has_a_description_of_its_own(self, client, seeded):
+        urls = [p.get_absolute_url() for p in Party.objects.all()]
+        urls += [reverse("source_detail", args=[s.slug]) for s in Source.objects.all()]
+        descriptions = [
+            re.search(
+                r'<meta name="description" content="([^"]*)"', client.get(url).content.decode()
+            ).group(1)
+            for url in urls
+        ]
+        assert len(set(descriptions)) == len(urls)
+
+    def test_every_citation_page_has_a_title_of_its_own(self, client, seeded):
+        titles = [
+            re.search(r"<title>([^<]*)</title>", client.get(url).content.decode()).group(1)
+            for url in (
+                reverse("citation_detail", args=[c.key]) for c in Citation.objects.verified()
+            )
+        ]
+        assert len(set(titles)) == len(titles) > 20
+        assert all("Quoted passage" not in title for title in titles)
+
+    @pytest.mark.parametrize(
+        ("sent", "kept"),
+        [
+            ("/timeline/?party=&topic=&kind=offer", "/timeline/?kind=offer"),
+            ("/timeline/?party=&topic=&kind=", "/timeline/"),
+            ("/search/?q=", "/search/"),
+        ],
+    )
+    def test_a_form_sent_without_javascript_leads_to_the_address_in_use(
+        self, client, seeded, sent, kept
+    ):
+        response = client.get(sent)
+        assert response.status_code == 302
+        assert response["Location"] == kept
+
+    def test_search_echoes_what_was_typed_and_says_when_words_were_left_out(self, client, seeded):
+        typed = " ".join(["strike"] * 22) + " &&& writers"
+        html = client.get(reverse("search"), {"q": typed}).content.decode()
+        assert f"for “{escape(typed)}”" in html
+        assert "Only the first 20 words were searched for; 3 more were left out." in html
+        short = client.get(reverse("search"), {"q": "strike"}).content.decode()
+        assert "were searched for" not in short
