@@ -4,7 +4,10 @@
  * Each card reports its height with postMessage; this script sets the height of the
  * iframe it came from, accepting messages only from the explainer's origin and only
  * from the window of one of this page's iframes. An iframe's data-max-height, if any,
- * caps the height (the card then scrolls).
+ * caps the height (the card then scrolls); its data-max-width caps its width.
+ *
+ * Styles are set through the DOM, never as inline markup, so a host page whose
+ * Content-Security-Policy refuses inline styles still gets them, with no warning.
  */
 (function () {
   "use strict";
@@ -21,11 +24,22 @@
   const MIN = 80;
   const MAX = 4000;
 
+  function ours(frame) {
+    return frame.hasAttribute("data-strike-explainer") && frame.src.indexOf(origin + "/") === 0;
+  }
+
   function frameOf(source) {
     for (const frame of document.getElementsByTagName("iframe")) {
       if (frame.contentWindow === source) return frame;
     }
     return null;
+  }
+
+  function fit(frame) {
+    const width = Number(frame.dataset.maxWidth);
+    frame.style.border = "0";
+    if (frame.getAttribute("width") === "100%") frame.style.width = "100%";
+    if (width > 0) frame.style.maxWidth = width + "px";
   }
 
   window.addEventListener("message", function (event) {
@@ -41,11 +55,14 @@
     frame.style.height = size + "px";
   });
 
-  // Cards that reported before this script ran are asked to report again.
+  // Cards that reported before this script ran are asked to report again; the request
+  // says nothing but "measure", so it may go to whatever the frame holds at the time
+  // (a frame still loading holds an empty page of this page's origin, and naming our
+  // origin as the target would make the browser log a warning).
   function ask(frame) {
-    if (frame.contentWindow && frame.src.indexOf(origin + "/") === 0) {
-      frame.contentWindow.postMessage({ type: "strike-explainer:measure" }, origin);
-    }
+    if (!ours(frame) || !frame.contentWindow) return;
+    fit(frame);
+    frame.contentWindow.postMessage({ type: "strike-explainer:measure" }, "*");
   }
   for (const frame of document.getElementsByTagName("iframe")) ask(frame);
   document.addEventListener(
