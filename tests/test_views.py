@@ -475,6 +475,15 @@ def test_source_page_names_every_kind_of_use(client, seeded):
     assert "Alliance of Motion Picture and Television Producers</a>" in represents
 
 
+def test_no_template_syntax_reaches_readers(client, seeded):
+    """A comment or tag the template language did not take (a {# #} comment runs to the
+    end of its line only) would be printed on the page."""
+    for url in [*seed_urls(), reverse("glossary"), "/timeline/?kind=offer"]:
+        html = client.get(url).content.decode()
+        for syntax in ["{#", "#}", "{%", "%}", "{{", "}}"]:
+            assert syntax not in html, (url, syntax)
+
+
 class TestSmallThings:
     """What readers and crawlers notice at the edges (issue 11, point 7)."""
 
