@@ -91,14 +91,12 @@
     }
   });
 
-  function failureAlert(href) {
+  function failureAlert(what, href) {
     const alert = document.createElement("p");
     alert.className = "inline-alert";
     alert.setAttribute("role", "alert");
     alert.setAttribute("data-failure-alert", "");
-    alert.append(
-      "This could not be loaded: the connection failed or the site did not answer. "
-    );
+    alert.append(what + " could not be loaded: the connection failed or the site did not answer. ");
     const link = document.createElement("a");
     link.href = href;
     link.textContent = "Try again";
@@ -112,7 +110,10 @@
     if (!fromRegion(elt) || !target) return;
     target.removeAttribute("aria-busy");
     const pathInfo = event.detail.pathInfo || {};
-    const alert = failureAlert(pathInfo.finalRequestPath || elt.getAttribute("href") || window.location.href);
+    const alert = failureAlert(
+      elt.getAttribute("data-failure-what") || "This",
+      pathInfo.finalRequestPath || elt.getAttribute("href") || window.location.href
+    );
     const placement = elt.getAttribute("data-failure") || (elt.getAttribute("data-hx-swap") === "beforeend" ? "end" : "start");
     if (placement === "replace") {
       target.replaceChildren(alert);

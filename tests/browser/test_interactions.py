@@ -208,7 +208,7 @@ def test_a_failed_filter_says_so_and_puts_the_control_back(site, page, failure):
     page.get_by_label("Kind").select_option("strike")
 
     alert = page.locator("#timeline-results").get_by_role("alert")
-    expect(alert).to_contain_text("could not be loaded")
+    expect(alert).to_contain_text("The events for this choice could not be loaded")
     expect(page.get_by_label("Kind")).to_have_value("")  # as the list still shown
     expect(page.get_by_label("Party")).to_have_value("writers-guild-of-america")
     expect(page).to_have_url(f"{site}/timeline/?party=writers-guild-of-america")
@@ -234,7 +234,7 @@ def test_a_failed_search_says_so_rather_than_showing_an_earlier_querys_results(
     box.press_sequentially(" Disney", delay=30)
 
     alert = page.locator("#search-results").get_by_role("alert")
-    expect(alert).to_contain_text("could not be loaded")
+    expect(alert).to_contain_text("The results could not be loaded")
     expect(page.locator(".result")).to_have_count(0)
     expect(box).to_have_value("Netflix Disney")  # the reader's typing is kept
     page.unroute("**/search/**")
@@ -251,7 +251,7 @@ def test_later_events_that_fail_to_load_say_so_and_keep_the_link(site, page):
     page.route("**/timeline/**", htmx_requests_only(offline))
     later = page.get_by_role("link", name="Later events")
     later.click()
-    expect(page.get_by_role("alert")).to_contain_text("could not be loaded")
+    expect(page.get_by_role("alert")).to_contain_text("The next events could not be loaded")
     expect(page).to_have_url(f"{site}/timeline/")
     expect(page.locator(".event")).to_have_count(20)
     expect(later).to_be_visible()
