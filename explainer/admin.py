@@ -14,18 +14,20 @@ from django.utils.text import Truncator
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
-from explainer import admin_tools, citations, editing
+from explainer import admin_tools, citations, copyguard, editing
 from explainer.models import (
     Citation,
     Demand,
     Event,
     GlossaryTerm,
+    Note,
     Offer,
     OfferTerm,
     Party,
     SearchEquivalent,
     Source,
     StickingPoint,
+    source_index,
 )
 
 
@@ -567,14 +569,65 @@ class DemandInline(admin.StackedInline):
     extra = 0
 
 
+class NoteInlineFormSet(CheckedInlineFormSet):
+    """A published correction cannot be deleted here either (see Note)."""
+
+    def clean(self):
+        super().clean()
+        kept = [
+            form.instance
+            for form in self.deleted_forms
+            if form.instance.pk and form.instance.stored_correction()
+        ]
+        if kept:
+            raise ValidationError(
+                "Not saved: a published correction is never deleted, so readers can always "
+                "see what was corrected. Untick “Delete” on it; to add to it, write a "
+                "clarification or an update."
+            )
+
+
+class NoteInline(admin.StackedInline):
+    model = Note
+    form = ConcurrencyForm
+    formset = NoteInlineFormSet
+    fields = ["kind", "text", "publication", "published_at", "loaded_version"]
+    readonly_fields = ["published_at"]
+    extra = 0
+    verbose_name = "correction or update"
+    verbose_name_plural = "Corrections and updates (shown at the top of the page)"
+
+
+class StickingPointForm(ConcurrencyForm):
+    public_summary = forms.CharField(
+        label="What changed, for readers",
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"size": 80}),
+        help_text=(
+            "For a published sticking point: one sentence, listed with today's date in the "
+            "public changelog and its feed. Leave blank for a fix that changes no meaning "
+            "(a typo). A mistake readers relied on needs a correction below instead."
+        ),
+    )
+
+    def clean_public_summary(self):
+        text = self.cleaned_data["public_summary"].strip()
+        copied = source_index().copied(text, markdown=False)
+        if copied:
+            raise ValidationError(copyguard.message(copied))
+        return text
+
+
 @admin.register(StickingPoint)
 class StickingPointAdmin(EditorAdmin):
+    form = StickingPointForm
     list_display = ["title", "question", "standing", "publication", "order", "updated_at"]
     list_editable = ["order"]
     list_filter = ["publication", "standing"]
     search_fields = ["title", "question", "short_answer", "explanation"]
     prepopulated_fields = {"slug": ["title"]}
-    inlines = [DemandInline]
+    inlines = [NoteInline, DemandInline]
     actions = ["publish", "unpublish"]
     readonly_fields = ["as_of"]
 
@@ -586,7 +639,12 @@ class StickingPointAdmin(EditorAdmin):
         (None, {"fields": ["title", "slug", "question", "short_answer"]}),
         ("Explanation", {"fields": ["explanation"]}),
         ("Status", {"fields": ["standing", "as_of", "publication", "order"]}),
+        ("Changelog", {"fields": ["public_summary"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        obj._public_summary = form.cleaned_data.get("public_summary", "")
+        super().save_model(request, obj, form, change)
 
     @admin.display(description="account as of")
     def as_of(self, obj):
@@ -633,7 +691,18 @@ class StickingPointAdmin(EditorAdmin):
     @admin.action(description="Return the selected sticking points to draft")
     def unpublish(self, request, queryset):
         count = 0
-        for point in queryset.exclude(publication=StickingPoint.Publication.DRAFT):
+        published = queryset.exclude(publication=StickingPoint.Publication.DRAFT)
+        corrected = published.filter(
+            notes__kind=Note.Kind.CORRECTION, notes__publication=Note.Publication.PUBLISHED
+        ).distinct()
+        if corrected:
+            self.message_user(
+                request,
+                "Still published, because they carry a published correction, which never "
+                "disappears: " + ", ".join(point.title for point in corrected) + ".",
+                messages.ERROR,
+            )
+        for point in published.exclude(pk__in=corrected.values("pk")):
             point.publication = StickingPoint.Publication.DRAFT
             point._change_reason = "Returned to draft"
             point.save()
@@ -659,7 +728,7 @@ class OfferTermInline(admin.StackedInline):
     model = OfferTerm
     form = ClaimForm
     formset = CheckedInlineFormSet
-    fields = ["sticking_point", "summary", "citations", "loaded_version"]
+    fields = ["sticking_point", "summary", "change_from_earlier", "citations", "loaded_version"]
     autocomplete_fields = ["sticking_point", "citations"]
     extra = 0
 
@@ -739,6 +808,40 @@ class EventAdmin(EditorAdmin):
     @admin.display(description="date", ordering="date")
     def date_display(self, obj):
         return obj.date_display
+
+
+@admin.register(Note)
+class NoteAdmin(EditorAdmin):
+    list_display = ["__str__", "kind", "publication", "published_at", "excerpt"]
+    list_filter = ["kind", "publication", "sticking_point"]
+    list_select_related = ["sticking_point"]
+    search_fields = ["text", "sticking_point__title"]
+    autocomplete_fields = ["sticking_point"]
+    fields = ["sticking_point", "kind", "text", "publication", "published_at"]
+    readonly_fields = ["published_at"]
+
+    def view_on_site(self, obj):
+        return reverse("preview_sticking_point", args=[obj.sticking_point.slug]) + "#notes"
+
+    @admin.display(description="text")
+    def excerpt(self, obj):
+        return Truncator(obj.text).chars(90)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.stored_correction():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(self, objs, request):
+        """Published corrections in a bulk delete: the confirmation page says they
+        cannot be deleted, and why."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        corrections = [note for note in objs if note.stored_correction()]
+        if corrections:
+            # Refused for this reason, not for want of a permission.
+            perms_needed.discard(Note._meta.verbose_name)
+        protected += [f"{note}: a published correction is never deleted" for note in corrections]
+        return deleted, counts, perms_needed, protected
 
 
 @admin.register(GlossaryTerm)

@@ -125,6 +125,7 @@ def embed_card(request, slug):
         {
             "point": point,
             "columns": columns_for(demands, sides),
+            "note": point.notes.published().order_by("-published_at", "-pk").first(),
             "sources": references.sources,
             "updated": max([point.updated_at] + [d.updated_at for d in demands]),
             "page_url": absolute(request, point.get_absolute_url()),

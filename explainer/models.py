@@ -14,8 +14,10 @@ from django.db.models.functions import Cast, Concat, Substr
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import Truncator
 from simple_history.models import HistoricalRecords
+from simple_history.signals import pre_create_historical_record
 
 from explainer import citations, copyguard, dates
 from explainer.markdown import problems as markdown_problems
@@ -537,6 +539,26 @@ class AsOf:
         return dates.iso(self.date, self.precision)
 
 
+class PublicRevision(models.Model):
+    """What a revision of a published sticking point changed, in the editor's words for
+    readers: a history record that has one is a revision in the public changelog (see
+    explainer.changelog). Set from the editing form (`_public_summary`)."""
+
+    public_summary = models.CharField(
+        "what changed, for readers", max_length=200, blank=True, default=""
+    )
+
+    class Meta:
+        abstract = True
+
+
+@receiver(pre_create_historical_record)
+def record_public_summary(sender, instance, history_instance, **kwargs):
+    if hasattr(history_instance, "public_summary"):
+        history_instance.public_summary = getattr(instance, "_public_summary", "") or ""
+        instance._public_summary = ""  # said once, for this save only
+
+
 class StickingPointQuerySet(models.QuerySet):
     def published(self):
         return self.filter(publication=StickingPoint.Publication.PUBLISHED)
@@ -600,7 +622,14 @@ class StickingPoint(MarkedMixin, ProseMixin, Versioned):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=[*NOT_HISTORY, "explanation_html"])
+    published_at = models.DateTimeField(
+        null=True,
+        editable=False,
+        help_text="When readers could first read it: the changelog's “new” entry.",
+    )
+    history = HistoricalRecords(
+        excluded_fields=[*NOT_HISTORY, "explanation_html"], bases=[PublicRevision]
+    )
 
     objects = StickingPointQuerySet.as_manager()
 
@@ -612,6 +641,8 @@ class StickingPoint(MarkedMixin, ProseMixin, Versioned):
 
     def save(self, *args, **kwargs):
         self.explanation_html = render_markdown(self.explanation)
+        if self.is_published and self.published_at is None:
+            self.published_at = timezone.now()
         super().save(*args, **kwargs)
         self.link_citations()
 
@@ -646,7 +677,15 @@ class StickingPoint(MarkedMixin, ProseMixin, Versioned):
             marker_errors = ["A published explanation needs at least one citation marker."]
         if marker_errors:
             errors.setdefault("explanation", []).extend(marker_errors)
+        if not self.is_published and self.pk and self.notes.corrections().published().exists():
+            errors.setdefault("publication", []).append(UNPUBLISH_CORRECTED)
         self.raise_for(errors)
+
+
+UNPUBLISH_CORRECTED = (
+    "This sticking point has a published correction, and a published correction never "
+    "disappears: it stays published. Add an update saying what changed instead."
+)
 
 
 class Demand(ProseMixin, Versioned):
@@ -808,13 +847,22 @@ class Offer(DatedMixin):
 
 
 class OfferTerm(ProseMixin, Versioned):
-    PROSE_FIELDS = ("summary",)
+    PROSE_FIELDS = ("summary", "change_from_earlier")
 
     offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="terms")
     sticking_point = models.ForeignKey(
         StickingPoint, on_delete=models.PROTECT, related_name="offer_terms"
     )
     summary = models.TextField(help_text="What the offer said on this sticking point.")
+    change_from_earlier = models.TextField(
+        "what changed from the earlier offer",
+        blank=True,
+        help_text=(
+            "How this term differs from the earlier offer's on the same sticking point, in "
+            "our words and resting on the passages cited for both. Leave blank when no "
+            "earlier offer had a term on it: readers are told so."
+        ),
+    )
     citations = models.ManyToManyField(Citation, related_name="offer_terms")
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=NOT_HISTORY, m2m_fields=["citations"])
@@ -902,6 +950,113 @@ class GlossaryTerm(ProseMixin, Versioned):
         """Every form of the term a page may use, longest first."""
         forms = {self.term, *(v.strip() for v in self.variants.split(",") if v.strip())}
         return sorted(forms, key=len, reverse=True)
+
+
+class NoteQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(publication=Note.Publication.PUBLISHED)
+
+    def corrections(self):
+        return self.filter(kind=Note.Kind.CORRECTION)
+
+    def public(self):
+        """Published notes on published sticking points, newest first."""
+        return (
+            self.published()
+            .filter(sticking_point__publication=StickingPoint.Publication.PUBLISHED)
+            .order_by("-published_at", "-pk")
+        )
+
+
+class Note(ProseMixin, Versioned):
+    """A dated correction, clarification or update on a sticking point, saying what
+    changed and why. Once published, a correction stays: it cannot be deleted, returned
+    to draft or made another kind of note, and its sticking point cannot be unpublished
+    or deleted."""
+
+    PROSE_FIELDS = ("text",)
+    Publication = StickingPoint.Publication
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        CLARIFICATION = "clarification", "Clarification"
+        UPDATE = "update", "Update"
+
+    sticking_point = models.ForeignKey(
+        StickingPoint, on_delete=models.PROTECT, related_name="notes"
+    )
+    kind = models.CharField(
+        max_length=15,
+        choices=Kind,
+        help_text=(
+            "Correction: something we said was wrong. Clarification: it was right but "
+            "could be misread. Update: the dispute or the sources moved on."
+        ),
+    )
+    text = models.TextField(
+        max_length=500,
+        help_text=(
+            "What changed and why, in one or two plain sentences of our own. Readers see "
+            "it at the top of the page; the embed card shows its first line. No Markdown."
+        ),
+    )
+    publication = models.CharField(
+        max_length=10,
+        choices=Publication,
+        default=Publication.DRAFT,
+        help_text="Readers see the note once it is published, dated that day.",
+    )
+    published_at = models.DateTimeField(null=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=NOT_HISTORY)
+
+    objects = NoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} on “{self.sticking_point}”"
+
+    def save(self, *args, **kwargs):
+        if self.is_published and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self):
+        return self.publication == self.Publication.PUBLISHED
+
+    def stored_correction(self):
+        """Whether the stored row is a published correction: one that must stay."""
+        if self.pk is None:
+            return False
+        return type(self).objects.corrections().published().filter(pk=self.pk).exists()
+
+    def clean(self):
+        errors = self.prose_errors()
+        if self.stored_correction():
+            if not self.is_published:
+                errors.setdefault("publication", []).append(
+                    "A published correction stays published: readers must always be able "
+                    "to see what was corrected."
+                )
+            if self.kind != self.Kind.CORRECTION:
+                errors.setdefault("kind", []).append(
+                    "A published correction stays a correction. To add to it, write a "
+                    "clarification or an update."
+                )
+        self.raise_for(errors)
+
+
+@receiver(pre_delete, sender=Note)
+def keep_published_corrections(sender, instance, **kwargs):
+    """However it is deleted, a published correction stays (the admin offers no delete)."""
+    if instance.stored_correction():
+        raise ProtectedError(
+            f"{instance} is a published correction, and a published correction is never deleted.",
+            {instance},
+        )
 
 
 @receiver(pre_delete, sender=Citation)

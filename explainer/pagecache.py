@@ -67,6 +67,7 @@ def _code_version():
     files = [
         *sorted((base / "templates").rglob("*.html")),
         *sorted((base / "explainer").rglob("*.py")),
+        *sorted((base / "explainer").rglob("*.json")),  # the open data's schema
         Path(settings.STATIC_ROOT) / "staticfiles.json",
     ]
     for path in files:
@@ -346,7 +347,11 @@ def gzipped(response):
     Accept-Encoding, and each has an ETag of its own (one page, two representations).
     Public pages hold nothing secret, so compression cannot leak one (BREACH)."""
     patch_vary_headers(response, ["Accept-Encoding"])
-    if len(response.content) < GZIP_MIN_LENGTH or response.has_header("Content-Encoding"):
+    if (
+        len(response.content) < GZIP_MIN_LENGTH
+        or response.has_header("Content-Encoding")
+        or response.get("Content-Type", "").startswith("image/")  # compressed already
+    ):
         return None
     compressed = HttpResponse(compress_string(response.content), status=response.status_code)
     for header, value in response.items():

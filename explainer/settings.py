@@ -8,6 +8,7 @@ ALLOWED_HOSTS and DEBUG=0, and refuses to start without a real SECRET_KEY.
 import datetime
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -46,6 +47,12 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # The public address, e.g. https://explainer.example: embed snippets and oEmbed answers
 # use it, so they never depend on the Host header a request arrived with.
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+# The authority and year of the Atom feed's entry ids (tag URIs, RFC 4151): feed readers
+# take a new id for a new entry, so set it once for a site and never change it, even
+# when the site moves to another address.
+CHANGELOG_TAG_AUTHORITY = os.environ.get(
+    "CHANGELOG_TAG_AUTHORITY", f"{urlsplit(SITE_URL).hostname or 'localhost'},2026"
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -18,7 +18,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from explainer import embeds
+from explainer import changelog, compare, embeds
 from explainer import search as site_search
 from explainer.access import can_preview
 from explainer.forms import MAX_WORDS, SearchForm, TimelineFilterForm
@@ -42,6 +42,7 @@ from explainer.references import References, prefetch_citations
 
 # Page sizes: each page, with its numbered sources, stays well under 100 KB of HTML.
 TIMELINE_PAGE_SIZE = 20
+CHANGELOG_PAGE_SIZE = 20
 SOURCE_PAGE_SIZE = 50
 PARTY_PAGE_SIZE = 25
 # A party or sticking point page shows this many of each list, then links to the rest.
@@ -159,21 +160,24 @@ def render_sticking_point(request, points, slug, *, preview=False):
     demands = list(
         point.demands.select_related("party__parent").prefetch_related(prefetch_citations())
     )
-    terms = list(
-        point.offer_terms.select_related("offer__party", "offer__recipient")
-        .prefetch_related(prefetch_citations(), prefetch_citations("offer__reception_citations"))
-        .order_by("offer__date", "offer__pk")
+    terms = list(compare.terms_with_citations(point.offer_terms.all()))
+    offers_without = Offer.objects.exclude(terms__sticking_point=point).only(
+        "title", "date", "date_precision"
     )
+    steps = compare.steps_for(terms, list(offers_without))
+    notes = point.notes.all() if preview else point.notes.published()
+    notes = list(notes.order_by("-published_at", "-pk"))
     events, more_events = latest_events(events_with_citations(point.events.all()), POINT_EVENTS)
-    columns = columns_for(demands, list(Party.objects.sides()))
+    sides = list(Party.objects.sides())
+    columns = columns_for(demands, sides)
 
     # Numbered in the order the page shows them: explanation, sides, offers, events.
     references = References()
     references.add_markdown(point.explanation)
     references.add_cited_by(*(column.positions for column in columns))
-    for term in terms:
-        references.add_cited_by([term])
-        references.add_cited_by([term.offer], lookup="reception_citations")
+    for step in steps:
+        references.add_cited_by([step.term])
+        references.add_cited_by([step.offer], lookup="reception_citations")
     references.add_cited_by(events)
 
     return respond(
@@ -182,7 +186,10 @@ def render_sticking_point(request, points, slug, *, preview=False):
         {
             "point": point,
             "columns": columns,
-            "terms": terms,
+            # columns_for puts each side's first: what each side asks.
+            "asks": columns[: len(sides)],
+            "steps": steps,
+            "notes": notes,
             "events": events,
             "more_events": more_events,
             "references": references,
@@ -204,6 +211,51 @@ def sticking_point_detail(request, slug):
 def preview_sticking_point(request, slug):
     """A sticking point as it will read, draft or not; only editors see it."""
     return render_sticking_point(request, StickingPoint.objects.all(), slug, preview=True)
+
+
+@require_safe
+@public_page
+def offers_compared(request):
+    return respond(
+        request,
+        "explainer/offers_compared.html",
+        {
+            **compare.dispute_table(),
+            "limit": compare.MAX_OFFER_COLUMNS,
+            "glossary": page_glossary(),
+        },
+    )
+
+
+@require_safe
+@public_page(params=("page",))
+def changelog_page(request):
+    page, page_error, status = None, None, 200
+    try:
+        page = get_page(changelog.entries(), request, CHANGELOG_PAGE_SIZE, noun="changes")
+    except PageError as error:
+        page_error, status = error, error.status
+    return respond(
+        request,
+        "explainer/changelog.html",
+        {
+            "page": page,
+            "page_error": page_error,
+            "changes": changelog.changes(page.object_list) if page else [],
+        },
+        status=status,
+    )
+
+
+@require_safe
+@public_page
+def about(request):
+    points = list(StickingPoint.objects.published().with_as_of())
+    return respond(
+        request,
+        "explainer/about.html",
+        {"as_of": AsOf.latest(point.as_of for point in points), "point_count": len(points)},
+    )
 
 
 @require_safe

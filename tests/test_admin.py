@@ -9,6 +9,7 @@ from explainer.models import (
     Demand,
     Event,
     GlossaryTerm,
+    Note,
     Offer,
     OfferTerm,
     SearchEquivalent,
@@ -27,6 +28,7 @@ EXPLAINER_MODELS = [
     "event",
     "glossaryterm",
     "searchequivalent",
+    "note",
 ]
 
 
@@ -74,6 +76,12 @@ def content():
         "offer": offer,
         "offerterm": term,
         "event": event,
+        "note": Note.objects.create(
+            sticking_point=point,
+            kind="correction",
+            text="A date was wrong.",
+            publication="published",
+        ),
     }
 
 
@@ -100,6 +108,7 @@ SEARCH_TERMS = {
     "event": "Strike",
     "glossaryterm": "Residuals",
     "searchequivalent": "artificial",
+    "note": "date was wrong",
 }
 
 
@@ -251,6 +260,8 @@ def test_an_unknown_marker_is_reported_on_the_explanation_field(editor_client):
             "standing": "no_offer",
             "publication": "draft",
             "order": "10",
+            "notes-TOTAL_FORMS": "0",
+            "notes-INITIAL_FORMS": "0",
             "demands-TOTAL_FORMS": "0",
             "demands-INITIAL_FORMS": "0",
         },

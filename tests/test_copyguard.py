@@ -89,6 +89,8 @@ def test_saving_copied_prose_is_refused_next_to_the_field_and_keeps_the_typing(e
             "standing": "no_offer",
             "publication": "draft",
             "order": 1,
+            "notes-TOTAL_FORMS": "0",
+            "notes-INITIAL_FORMS": "0",
             "demands-TOTAL_FORMS": "0",
             "demands-INITIAL_FORMS": "0",
         },
@@ -119,6 +121,8 @@ def test_an_inline_positions_copied_words_are_refused_on_that_position(editor_cl
             "standing": "no_offer",
             "publication": "draft",
             "order": 1,
+            "notes-TOTAL_FORMS": "0",
+            "notes-INITIAL_FORMS": "0",
             "demands-TOTAL_FORMS": "1",
             "demands-INITIAL_FORMS": "0",
             "demands-0-party": union.pk,
@@ -129,7 +133,7 @@ def test_an_inline_positions_copied_words_are_refused_on_that_position(editor_cl
         },
     )
     assert response.status_code == 200
-    (inline,) = response.context["inline_admin_formsets"]
+    _, inline = response.context["inline_admin_formsets"]  # notes, then positions
     assert "copied from “The May article”" in inline.formset.forms[0].errors["summary"][0]
     assert not Demand.objects.exists()
 

@@ -108,7 +108,8 @@ class TestCard:
         assert "<cite>Hollywood&#x27;s Drama Continues" in html
 
     def test_queries_are_bounded(self, client, seeded, django_assert_max_num_queries):
-        with django_assert_max_num_queries(6):
+        # The point, its positions with their passages, the sides, the latest note.
+        with django_assert_max_num_queries(7):
             assert card(client).status_code == 200
 
 

@@ -58,6 +58,8 @@ def form_data(page, point, **changes):
         "standing": point.standing,
         "publication": point.publication,
         "order": point.order,
+        "notes-TOTAL_FORMS": "0",
+        "notes-INITIAL_FORMS": "0",
         "demands-TOTAL_FORMS": "1",
         "demands-INITIAL_FORMS": "1",
         "demands-0-id": demand.pk,
@@ -119,7 +121,7 @@ class TestNoLostUpdates:
             change_url(point), form_data(second_page, point, **{"demands-0-summary": "Second."})
         )
         assert refused.status_code == 200
-        (inline,) = refused.context["inline_admin_formsets"]
+        _, inline = refused.context["inline_admin_formsets"]  # notes, then positions
         errors = str(inline.formset.forms[0].non_field_errors())
         assert "changed this position" in errors and "They changed: summary." in errors
         assert Demand.objects.get().summary == "First."

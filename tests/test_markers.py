@@ -88,6 +88,8 @@ def test_raw_html_that_could_swallow_the_rest_is_refused_and_the_typing_kept(edi
             "standing": "no_offer",
             "publication": "published",
             "order": 1,
+            "notes-TOTAL_FORMS": "0",
+            "notes-INITIAL_FORMS": "0",
             "demands-TOTAL_FORMS": "0",
             "demands-INITIAL_FORMS": "0",
         },

@@ -13,6 +13,7 @@ from explainer.models import (
     Event,
     GlossaryTerm,
     MarkedMixin,
+    Note,
     Offer,
     OfferTerm,
     Party,
@@ -24,6 +25,7 @@ from explainer.models import (
 DEFAULT_FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "seed.json"
 # Every kind of content, in an order that deletes what cites before what is cited.
 CONTENT = [
+    Note,
     OfferTerm,
     Offer,
     Event,
@@ -101,14 +103,18 @@ class Command(BaseCommand):
             loaded = []
             for deserialized in serializers.deserialize("json", data):
                 instance = deserialized.object
-                revised = getattr(instance, "updated_at", None)
+                # The fixture says when its content was published and last revised;
+                # loading it is neither.
+                stamps = {
+                    name: getattr(instance, name)
+                    for name in ("updated_at", "published_at")
+                    if getattr(instance, name, None) is not None
+                }
                 instance.save()
                 for name, values in deserialized.m2m_data.items():
                     getattr(instance, name).set(values)
-                if revised is not None:
-                    # The fixture says when its content was last revised; loading it is
-                    # not a revision.
-                    type(instance).objects.filter(pk=instance.pk).update(updated_at=revised)
+                if stamps:
+                    type(instance).objects.filter(pk=instance.pk).update(**stamps)
                 loaded.append(instance)
             for instance in loaded:
                 # Markers may name citations the fixture lists after the prose.
@@ -135,6 +141,9 @@ class Command(BaseCommand):
         # Parties' descriptions cite passages too; unlink them so no passage is cited
         # when its turn comes (cited passages refuse deletion).
         Party.cited.through.objects.all().delete()
+        # Published corrections refuse deletion, one by one; replacing all content at
+        # once is the operator's call, made with --reset.
+        Note.objects.update(publication=Note.Publication.DRAFT)
         for model in CONTENT:
             model.objects.all().delete()
 
