@@ -52,6 +52,11 @@ PAGES = [
     "search, rendered",
     "embed",
     "oembed",
+    "offers",
+    "changes",
+    "feed",
+    "data",
+    "share image",
 ]
 
 
@@ -513,6 +518,11 @@ def main(argv=None):
             "embed": f"/embed/points/{slug}/",
             "oembed": "/oembed/?"
             + urllib.parse.urlencode({"url": server.base + point, "format": "json"}),
+            "offers": "/offers/",
+            "changes": "/changes/",
+            "feed": "/changes/feed.atom",
+            "data": "/data/explainer.json",
+            "share image": f"{point}share.png",
         }
         sizes = {}
         for page, path in paths.items():

@@ -389,6 +389,10 @@ def public_page(view=None, *, params=()):
             return response
         response["ETag"] = entry.etag
         cache_publicly(response)
+        if not response.streaming:
+            # One piece, so that the server sends it in one write: the feed's writer
+            # leaves hundreds of small ones, each a system call for every reader.
+            response.content = response.content
         response.public_page = set(request.GET) <= allowed
         return response
 

@@ -23,6 +23,14 @@ PUBLIC = [
     "/glossary/",
     "/embed/points/artificial-intelligence/",
     "/oembed/?url=http://testserver/points/artificial-intelligence/",
+    "/offers/",
+    "/changes/",
+    "/changes/feed.atom",
+    "/about/",
+    "/data/explainer.json",
+    "/data/explainer.csv",
+    "/data/schema/1.0.json",
+    "/points/artificial-intelligence/share.png",
 ]
 
 
@@ -38,6 +46,13 @@ def test_a_page_already_rendered_is_served_without_the_database(
     assert again.content == first.content
     assert again["ETag"] == first["ETag"]
     assert unchanged.status_code == 304
+
+
+@pytest.mark.parametrize("url", PUBLIC)
+def test_a_cached_page_is_sent_in_one_piece(client, seeded, url):
+    client.get(url)
+    again = client.get(url)
+    assert len(list(again)) == 1  # what the WSGI server writes, one write per piece
 
 
 @pytest.mark.parametrize("url", PUBLIC)
